@@ -1,0 +1,34 @@
+# Two commands matter: `make book` builds the website, `make test` runs every test.
+# Both create the virtual environment .venv from the pinned requirements first.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: book test lab student clean benchmark
+
+$(STAMP): requirements.txt requirements-test.txt constraints.txt pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-test.txt
+	touch $(STAMP)
+
+book: $(STAMP)  ## build the website into _build/html (every chapter executed, warnings are errors)
+	rm -rf _build/html _build/jupyter_execute
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "Open _build/html/index.html"
+
+test: $(STAMP)  ## run the whole test suite, including a full build of the book
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)  ## open the chapters as notebooks in JupyterLab
+	$(BIN)/python -m pip install -q jupyterlab jupytext
+	$(BIN)/jupytext-config set-default-viewer
+	$(BIN)/jupyter lab chapters
+
+benchmark: $(STAMP)  ## speed of the simulation core against plain implementations
+	$(BIN)/python benchmarks/bench_chain.py
+
+clean:
+	rm -rf _build .pytest_cache

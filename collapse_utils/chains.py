@@ -1,0 +1,359 @@
+"""Recursive training of a categorical next-token model (Seddik et al. 2024, §2.2).
+
+A "language model" for one context is a categorical distribution ``p`` over a
+vocabulary of ``s`` tokens, fitted by maximum likelihood, i.e. the empirical
+frequencies of its training tokens (Seddik et al. 2024, eq. 2).  Generation
+``m`` is trained on data drawn from earlier models according to a *scheme*
+(eq. 5).  :func:`simulate_chain` runs many independent replicas of that loop at
+once; :func:`collapse_times` runs the fully synthetic loop until every replica
+has collapsed onto a single token.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .sampling import sample_counts
+from .validation import (
+    as_generator,
+    check_choice,
+    check_nonnegative_int,
+    check_positive_float,
+    check_positive_int,
+    check_probs,
+)
+
+__all__ = [
+    "SCHEMES",
+    "STATISTICS",
+    "ChainResult",
+    "CollapseResult",
+    "chain_statistics",
+    "collapse_times",
+    "simulate_chain",
+    "temper",
+]
+
+#: The data-reuse schemes understood by :func:`simulate_chain`.
+SCHEMES: tuple[str, ...] = (
+    "fully-synthetic",
+    "partially-synthetic",
+    "fresh-real",
+    "accumulate",
+    "most-recent",
+    "random-past",
+)
+_NEEDS_REAL = frozenset({"partially-synthetic", "fresh-real", "accumulate"})
+
+#: Per-generation statistics recorded by :func:`simulate_chain`.
+STATISTICS: tuple[str, ...] = ("sigma", "max", "support", "entropy", "l1_first", "l1_truth")
+
+
+def temper(probs: np.ndarray, temperature: float) -> np.ndarray:
+    """Apply sampling temperature ``T``: ``tau_T(p)_x = p_x^(1/T) / sum_y p_y^(1/T)``.
+
+    Parameters
+    ----------
+    probs : ndarray, shape (..., s)
+        Distributions along the last axis.
+    temperature : float
+        ``T > 0``; ``T = 1`` returns ``probs`` unchanged.
+
+    Returns
+    -------
+    ndarray
+        The tempered distributions; zero entries stay zero.
+    """
+    temperature = check_positive_float(temperature, "temperature")
+    if temperature == 1.0:
+        return probs
+    peak = probs.max(axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+        scaled = np.where(probs > 0, (probs / peak) ** (1.0 / temperature), 0.0)
+    return scaled / scaled.sum(axis=-1, keepdims=True)
+
+
+def chain_statistics(probs: np.ndarray, first: np.ndarray, truth: np.ndarray) -> dict[str, np.ndarray]:
+    """Return the statistics of :data:`STATISTICS` for models ``probs`` of shape (R, s).
+
+    ``sigma`` is Seddik's ``sigma_m = sum_i p_i^2``; ``max`` is ``||p||_inf``;
+    ``support`` counts tokens with non-zero probability; ``entropy`` is in nats;
+    ``l1_first`` is ``||p - p^(1)||_1`` and ``l1_truth`` is ``||p - p^(0)||_1``.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plogp = np.where(probs > 0, probs * np.log(np.where(probs > 0, probs, 1.0)), 0.0)
+    return {
+        "sigma": np.einsum("rs,rs->r", probs, probs),
+        "max": probs.max(axis=1),
+        "support": np.count_nonzero(probs, axis=1),
+        "entropy": -plogp.sum(axis=1),
+        "l1_first": np.abs(probs - first).sum(axis=1),
+        "l1_truth": np.abs(probs - truth).sum(axis=1),
+    }
+
+
+@dataclass(frozen=True)
+class ChainResult:
+    """Outcome of :func:`simulate_chain`.
+
+    Attributes
+    ----------
+    p0 : ndarray, shape (s,)
+        The truth ``p^(0)``.
+    scheme : str
+        The data-reuse scheme.
+    stats : dict of str to ndarray
+        Each entry of :data:`STATISTICS` with shape ``(generations + 1, replicas)``;
+        row ``m`` describes ``p^(m)``.
+    final : ndarray, shape (replicas, s)
+        The last models ``p^(generations)``.
+    """
+
+    p0: np.ndarray
+    scheme: str
+    stats: dict[str, np.ndarray]
+    final: np.ndarray
+    _probs: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def probs(self) -> np.ndarray:
+        """All models, shape ``(generations + 1, replicas, s)``; ``probs[m]`` is ``p^(m)``."""
+        if self._probs is None:
+            raise ValueError('this chain was run with record="stats"; rerun with record="all" for .probs')
+        return self._probs
+
+    @property
+    def sigma(self) -> np.ndarray:
+        """``sigma_m = ||p^(m)||_2^2`` per generation and replica."""
+        return self.stats["sigma"]
+
+    @property
+    def max_prob(self) -> np.ndarray:
+        """``||p^(m)||_inf`` per generation and replica."""
+        return self.stats["max"]
+
+    @property
+    def support(self) -> np.ndarray:
+        """Number of tokens with ``p_i^(m) > 0`` per generation and replica."""
+        return self.stats["support"]
+
+    @property
+    def l1_first(self) -> np.ndarray:
+        """``||p^(m) - p^(1)||_1`` per generation and replica (Seddik's deviation)."""
+        return self.stats["l1_first"]
+
+
+def simulate_chain(
+    p0: object,
+    *,
+    n: int,
+    generations: int,
+    scheme: str = "fully-synthetic",
+    n_real: int = 0,
+    window: int = 1,
+    replicas: int = 1,
+    seed: int | np.random.Generator | None = None,
+    record: str = "all",
+    temperature: float = 1.0,
+) -> ChainResult:
+    """Simulate recursive maximum-likelihood training of a categorical model.
+
+    Parameters
+    ----------
+    p0 : array_like, shape (s,)
+        The true next-token distribution ``p^(0)``.
+    n : int
+        Synthetic samples per generation (Seddik's ``n``).
+    generations : int
+        Number of fitted models ``p^(1), ..., p^(generations)``.
+    scheme : str
+        How generation ``m`` gets its training data:
+
+        ``"fully-synthetic"``
+            ``p^(1)`` on ``n`` samples of ``p0``; ``p^(m)`` on ``n`` samples of ``p^(m-1)``.
+        ``"partially-synthetic"``
+            Seddik's setting: one real corpus of ``n_real`` samples (``N``) drawn once and
+            reused; ``p^(1)`` on it alone; ``p^(m)`` on it plus ``n`` samples of ``p^(m-1)``.
+        ``"fresh-real"``
+            As above, but a new real corpus of ``n_real`` samples every generation.
+        ``"accumulate"``
+            ``p^(m)`` on the real corpus plus every synthetic set drawn so far
+            (``n`` samples of each earlier model, drawn once and kept).
+        ``"most-recent"``
+            ``floor(n / window)`` fresh samples from each of the last ``window`` models
+            ``p^(t)``, ``max(0, m - window) <= t <= m - 1`` (Seddik §4.2).
+        ``"random-past"``
+            each of the ``n`` samples from ``p^(t)`` with ``t`` uniform on ``0..m-1``
+            (Seddik §4.2).
+    n_real : int
+        Size ``N`` of the real corpus (schemes with real data only).
+    window : int
+        Number of recent models for ``"most-recent"``.
+    replicas : int
+        Number of independent chains, simulated together.
+    seed : int, numpy.random.Generator or None
+        Randomness; the same seed gives the same result.
+    record : {"all", "stats"}
+        ``"all"`` keeps every model (``.probs``); ``"stats"`` keeps only the
+        per-generation statistics, with memory proportional to ``replicas * s``.
+    temperature : float
+        Sampling temperature applied whenever a *model* generates data
+        (real data from ``p0`` are never tempered); ``1`` is plain sampling.
+
+    Returns
+    -------
+    ChainResult
+        ``.probs[m]`` is ``p^(m)`` (shape ``(generations + 1, replicas, s)``) and
+        ``.stats`` holds the statistics of :data:`STATISTICS`.
+
+    Notes
+    -----
+    Sampling each of ``n`` tokens from a uniformly chosen past model is the same
+    as drawing ``n`` tokens from the average of those models, so
+    ``"random-past"`` needs only a running sum, not the whole history.
+    """
+    p0 = check_probs(p0, "p0")
+    n = check_positive_int(n, "n")
+    generations = check_positive_int(generations, "generations")
+    scheme = check_choice(scheme, "scheme", SCHEMES)
+    n_real = check_nonnegative_int(n_real, "n_real")
+    window = check_positive_int(window, "window")
+    replicas = check_positive_int(replicas, "replicas")
+    record = check_choice(record, "record", ("all", "stats"))
+    temperature = check_positive_float(temperature, "temperature")
+    if scheme in _NEEDS_REAL and n_real == 0:
+        raise ValueError(f"n_real must be a positive integer for scheme={scheme!r}, got 0")
+    if window > n:
+        raise ValueError(f"window must be at most n={n} (each model contributes floor(n / window) >= 1 samples), got {window}")
+    rng = as_generator(seed)
+
+    truth = np.broadcast_to(p0, (replicas, p0.size))
+    per_model = n // window
+
+    def synthetic(model: np.ndarray, k: int) -> np.ndarray:
+        return sample_counts(temper(model, temperature), k, rng)
+
+    # Generation 1 is fitted on data from the truth alone.
+    if scheme in _NEEDS_REAL:
+        real = sample_counts(truth, n_real, rng)
+        current = real / n_real
+    elif scheme == "most-recent":
+        current = sample_counts(truth, per_model, rng) / per_model
+    else:
+        current = sample_counts(truth, n, rng) / n
+    first = current.copy()
+
+    stats = {name: np.empty((generations + 1, replicas)) for name in STATISTICS}
+    history = np.empty((generations + 1, replicas, p0.size)) if record == "all" else None
+
+    def store(m: int, model: np.ndarray) -> None:
+        for name, value in chain_statistics(model, first, truth).items():
+            stats[name][m] = value
+        if history is not None:
+            history[m] = model
+
+    store(0, np.array(truth))
+    store(1, current)
+
+    accumulated = real.astype(np.float64) if scheme == "accumulate" else None
+    recent: deque[np.ndarray] = deque([np.array(truth), current], maxlen=window)
+    past_sum = truth + temper(current, temperature) if scheme == "random-past" else None
+
+    for m in range(2, generations + 1):
+        if scheme == "fully-synthetic":
+            current = synthetic(current, n) / n
+        elif scheme == "partially-synthetic":
+            current = (real + synthetic(current, n)) / (n_real + n)
+        elif scheme == "fresh-real":
+            current = (sample_counts(truth, n_real, rng) + synthetic(current, n)) / (n_real + n)
+        elif scheme == "accumulate":
+            accumulated += synthetic(current, n)
+            current = accumulated / (n_real + (m - 1) * n)
+        elif scheme == "most-recent":
+            counts = sum(
+                sample_counts(model, per_model, rng) if t == 0 and m <= window else synthetic(model, per_model)
+                for t, model in enumerate(recent)
+            )
+            current = counts / (per_model * len(recent))
+        else:  # random-past: n draws from the average of p^(0..m-1)
+            current = sample_counts(past_sum / m, n, rng) / n
+            past_sum += temper(current, temperature)
+        recent.append(current)
+        store(m, current)
+
+    return ChainResult(p0=p0, scheme=scheme, stats=stats, final=current, _probs=history)
+
+
+@dataclass(frozen=True)
+class CollapseResult:
+    """Outcome of :func:`collapse_times`.
+
+    Attributes
+    ----------
+    times : ndarray of float, shape (replicas,)
+        Collapse time ``T = inf{t >= 1 : ||p^(t)||_inf = 1}``; ``inf`` where the
+        chain had not collapsed after ``max_generations``.
+    token : ndarray of int, shape (replicas,)
+        The token the chain fixed on, ``-1`` where it had not collapsed.
+    """
+
+    times: np.ndarray
+    token: np.ndarray
+
+
+def collapse_times(
+    p0: object,
+    *,
+    n: int,
+    replicas: int = 1,
+    max_generations: int = 100_000,
+    seed: int | np.random.Generator | None = None,
+) -> CollapseResult:
+    """Run the fully synthetic chain until every replica collapses (Seddik Def. 1).
+
+    Parameters
+    ----------
+    p0 : array_like, shape (s,)
+        The truth ``p^(0)``.
+    n : int
+        Samples per generation.
+    replicas : int
+        Independent chains.
+    max_generations : int
+        Give up after this many generations (time reported as ``inf``).
+    seed : int, numpy.random.Generator or None
+        Randomness.
+
+    Returns
+    -------
+    CollapseResult
+        Collapse times and the token each chain fixed on.
+
+    Notes
+    -----
+    Only chains that have not collapsed yet are advanced, so the cost of a
+    generation shrinks as chains are absorbed.
+    """
+    p0 = check_probs(p0, "p0")
+    n = check_positive_int(n, "n")
+    replicas = check_positive_int(replicas, "replicas")
+    max_generations = check_positive_int(max_generations, "max_generations")
+    rng = as_generator(seed)
+
+    times = np.full(replicas, np.inf)
+    token = np.full(replicas, -1, dtype=np.int64)
+    alive = np.arange(replicas)
+    counts = sample_counts(np.broadcast_to(p0, (replicas, p0.size)), n, rng)
+    for t in range(1, max_generations + 1):
+        done = counts.max(axis=1) == n
+        if done.any():
+            times[alive[done]] = t
+            token[alive[done]] = counts[done].argmax(axis=1)
+            alive, counts = alive[~done], counts[~done]
+        if alive.size == 0:
+            break
+        counts = sample_counts(counts / n, n, rng)
+    return CollapseResult(times=times, token=token)

@@ -1,0 +1,135 @@
+"""simulate_chain and collapse_times: shapes, invariants and exact facts."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import ks_2samp
+
+from collapse_utils import SCHEMES, STATISTICS, collapse_times, simulate_chain, temper
+from collapse_utils.theory import S0, fully_synthetic_S, m, n, numeric
+from stats_helpers import FALSE_FAILURE, assert_mean_close
+
+P0 = np.array([0.5, 0.3, 0.15, 0.05])
+KW = dict(n_real=20, window=3)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_shapes(scheme):
+    res = simulate_chain(P0, n=12, generations=5, scheme=scheme, replicas=7, seed=0, **KW)
+    assert res.probs.shape == (6, 7, 4)
+    np.testing.assert_array_equal(res.probs[0], np.broadcast_to(P0, (7, 4)))
+    np.testing.assert_array_equal(res.final, res.probs[-1])
+    for name in STATISTICS:
+        assert res.stats[name].shape == (6, 7)
+    stats_only = simulate_chain(P0, n=12, generations=5, scheme=scheme, replicas=7, seed=0, record="stats", **KW)
+    for name in STATISTICS:
+        np.testing.assert_allclose(stats_only.stats[name], res.stats[name])
+
+
+def test_statistics_are_what_they_say():
+    res = simulate_chain(P0, n=9, generations=4, replicas=5, seed=1)
+    probs = res.probs
+    np.testing.assert_allclose(res.sigma, (probs**2).sum(-1))
+    np.testing.assert_allclose(res.max_prob, probs.max(-1))
+    np.testing.assert_array_equal(res.support, (probs > 0).sum(-1))
+    np.testing.assert_allclose(res.l1_first, np.abs(probs - probs[1]).sum(-1))
+    np.testing.assert_allclose(res.stats["l1_truth"], np.abs(probs - P0).sum(-1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ent = -np.nansum(np.where(probs > 0, probs * np.log(probs), 0.0), axis=-1)
+    np.testing.assert_allclose(res.stats["entropy"], ent)
+
+
+# ---------------------------------------------------------------- invariants (hypothesis)
+probs_strategy = st.lists(st.floats(0, 1), min_size=2, max_size=8).filter(lambda v: sum(v) > 0.1).map(
+    lambda v: np.array(v) / sum(v)
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(p0=probs_strategy, n=st.integers(1, 40), scheme=st.sampled_from(SCHEMES), seed=st.integers(0, 2**32))
+def test_models_stay_on_the_simplex(p0, n, scheme, seed):
+    res = simulate_chain(p0, n=n, generations=6, scheme=scheme, n_real=5, window=min(n, 3), replicas=3, seed=seed)
+    assert np.all(res.probs >= 0)
+    np.testing.assert_allclose(res.probs.sum(-1), 1.0, atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(p0=probs_strategy, n=st.integers(1, 40), seed=st.integers(0, 2**32))
+def test_dead_tokens_stay_dead_when_fully_synthetic(p0, n, seed):
+    res = simulate_chain(p0, n=n, generations=8, replicas=4, seed=seed)
+    dead = res.probs[1:-1] == 0
+    assert np.all(res.probs[2:][dead] == 0)
+    # and each model is a histogram of n samples
+    np.testing.assert_allclose(res.probs[1:] * n, np.round(res.probs[1:] * n), atol=1e-9)
+
+
+@settings(max_examples=20, deadline=None)
+@given(scheme=st.sampled_from(SCHEMES), seed=st.integers(0, 2**32))
+def test_same_seed_same_result(scheme, seed):
+    a = simulate_chain(P0, n=15, generations=5, scheme=scheme, replicas=4, seed=seed, **KW)
+    b = simulate_chain(P0, n=15, generations=5, scheme=scheme, replicas=4, seed=seed, **KW)
+    np.testing.assert_array_equal(a.probs, b.probs)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_replicas_are_independent(scheme):
+    """Replicas differ, and the correlation of a statistic across two halves of the replicas is ~0."""
+    res = simulate_chain(P0, n=20, generations=5, scheme=scheme, replicas=4000, seed=3, record="stats", **KW)
+    last = res.stats["l1_truth"][-1]
+    assert len(np.unique(last)) > 10
+    a, b = last[:2000], last[2000:]
+    corr = np.corrcoef(a, b)[0, 1]
+    # Under independence corr ~ N(0, 1/2000); 4.42 standard errors is a 1e-5 false-failure rate.
+    assert abs(corr) < 4.42 / np.sqrt(2000)
+
+
+# ---------------------------------------------------------------- exact facts against Monte Carlo
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_model_is_unbiased(scheme):
+    """E[p^(m)] = p^(0) in every scheme (Seddik et al. 2024, §2.2): each fit is an average of unbiased samples."""
+    res = simulate_chain(P0, n=20, generations=12, scheme=scheme, replicas=20_000, seed=11, **KW)
+    assert_mean_close(res.probs[[1, 6, 12]], P0, axis=1, what=f"martingale, {scheme}")
+
+
+@pytest.mark.parametrize("n_samples, S_start", [(10, P0), (50, np.full(5, 0.2))])
+def test_theorem1_sigma_recursion(n_samples, S_start):
+    """Seddik et al. (2024) Theorem 1, eq. (6): E[sigma_m] = 1 - (1 - 1/n)^m (1 - S_0)."""
+    generations = 40
+    res = simulate_chain(S_start, n=n_samples, generations=generations, replicas=20_000, seed=5, record="stats")
+    S = numeric(fully_synthetic_S(), [m, n, S0])
+    expected = S(np.arange(generations + 1), n_samples, float(S_start @ S_start))
+    assert_mean_close(res.sigma, expected, axis=1, what="Theorem 1")
+
+
+def test_fixation_probabilities_equal_initial_frequencies():
+    """Seddik et al. (2024) Proposition 1: P(p^(m) -> delta_i) = p_i (the Bernoulli sd is known)."""
+    res = collapse_times(P0, n=10, replicas=20_000, seed=2)
+    assert np.all(np.isfinite(res.times))
+    hits = res.token[None, :] == np.arange(P0.size)[:, None]
+    assert_mean_close(hits, P0, axis=1, sd=np.sqrt(P0 * (1 - P0)), what="Proposition 1")
+
+
+def test_collapse_times_agree_with_the_chain():
+    """P(T <= m) from collapse_times equals rho_m = P(||p^(m)||_inf = 1) from simulate_chain (two-sample KS)."""
+    gens = 60
+    a = collapse_times(P0, n=8, replicas=5000, seed=1).times
+    chain = simulate_chain(P0, n=8, generations=gens, replicas=5000, seed=2, record="stats")
+    collapsed = chain.max_prob[1:] == 1
+    b = np.where(collapsed.any(axis=0), collapsed.argmax(axis=0) + 1.0, np.inf)
+    assert ks_2samp(np.minimum(a, gens + 1), np.minimum(b, gens + 1)).pvalue > FALSE_FAILURE
+
+
+def test_collapse_time_censoring():
+    res = collapse_times(np.full(50, 0.02), n=1000, replicas=3, max_generations=5, seed=0)
+    assert np.all(np.isinf(res.times)) and np.all(res.token == -1)
+
+
+def test_temper():
+    p = np.array([[0.5, 0.3, 0.2, 0.0]])
+    np.testing.assert_allclose(temper(p, 1.0), p)
+    cold = temper(p, 0.5)
+    np.testing.assert_allclose(cold, np.array([[25, 9, 4, 0]]) / 38)
+    hot = temper(p, 1e6)
+    np.testing.assert_allclose(hot[0, :3], 1 / 3, atol=1e-5)
+    assert hot[0, 3] == 0
