@@ -1,9 +1,4 @@
-"""Closed forms as SymPy expressions, with one path to NumPy.
-
-Each function returns a SymPy expression in the paper's notation, so that a
-chapter can *display* the formula, *plot* it (through :func:`numeric`) and a test
-can *check* it against Monte Carlo: one formula, three uses.
-"""
+"""Shared symbols, the NumPy path (:func:`numeric`) and the closed forms of Theorem 1 (Seddik et al. 2024)."""
 
 from __future__ import annotations
 
