@@ -1,0 +1,89 @@
+"""Theorem 1 of Seddik et al. (2024) and the Wright–Fisher diffusion time: SymPy derivations and Monte Carlo."""
+
+import numpy as np
+import sympy as sp
+
+from collapse_utils.chains import collapse_times, simulate_chain
+from collapse_utils.theory.core import S0, collapse_time_bounds, fully_synthetic_S, m, n, numeric, rho_bounds, s_tilde
+from collapse_utils.theory.fully_synthetic import (
+    collapse_time_bounds_from_rho,
+    diffusion_generator,
+    kimura_mean_time,
+    littler_mean_time,
+    p,
+    rho_bounds_from_S,
+)
+from collapse_utils.wright_fisher import collapse_cdf, diffusion_collapse_time, mean_collapse_time
+from stats_helpers import assert_mean_close
+
+P3 = np.array([0.5, 0.3, 0.2])
+
+
+def test_derived_bounds_are_the_papers():
+    """Eqs. (7) and (8) follow from the sandwich on S_m and from E[T] = sum P(T > k)."""
+    for derived, printed in zip(rho_bounds_from_S() + collapse_time_bounds_from_rho(), rho_bounds() + collapse_time_bounds()):
+        assert sp.simplify(derived - printed) == 0
+
+
+def test_S_m_matches_simulation():
+    """Eq. (6): E sigma_m against the simulated sigma_m (s = 3, n = 10)."""
+    res = simulate_chain(P3, n=10, generations=30, replicas=20_000, seed=4, record="stats")
+    S = numeric(fully_synthetic_S(), [m, n, S0])(np.arange(31), 10, P3 @ P3)
+    assert_mean_close(res.sigma[1:], S[1:], axis=1, what="S_m")
+
+
+def test_rho_bounds_hold_for_the_exact_two_token_chain_and_in_simulation():
+    """Eq. (7) holds for the exact rho_m of two tokens (matrix powers), and for simulated rho_m with s = 3."""
+    lo, hi = (numeric(b, [m, n, S0, s_tilde]) for b in rho_bounds())
+    gens = np.arange(1, 81)
+    for prob, size in [(0.5, 10), (0.2, 25), (0.05, 40)]:
+        exact = collapse_cdf(prob, size, 80)[1:]
+        s0 = prob**2 + (1 - prob) ** 2
+        assert np.all(lo(gens, size, s0, 2) <= exact + 1e-12)
+        assert np.all(exact <= hi(gens, size, s0, 2) + 1e-12)
+    res = simulate_chain(P3, n=10, generations=40, replicas=20_000, seed=6, record="stats")
+    rho_hat = (res.max_prob[1:] == 1).mean(axis=1)
+    se = np.sqrt(np.maximum(rho_hat * (1 - rho_hat), 1e-4) / 20_000)
+    g = np.arange(1, 41)
+    assert np.all(lo(g, 10, P3 @ P3, 3) <= rho_hat + 5 * se)
+    assert np.all(rho_hat <= hi(g, 10, P3 @ P3, 3) + 5 * se)
+
+
+def test_collapse_time_bounds_contain_the_exact_and_simulated_means():
+    """Eq. (8) brackets the exact two-token E[T] and the simulated E[T] for s = 3."""
+    lo, hi = (numeric(b, [n, S0, s_tilde]) for b in collapse_time_bounds())
+    for prob in [0.5, 0.1, 0.01]:
+        for size in [5, 50, 300]:
+            s0 = prob**2 + (1 - prob) ** 2
+            assert lo(size, s0, 2) <= mean_collapse_time(prob, size) <= hi(size, s0, 2)
+    times = collapse_times(P3, n=30, replicas=5_000, seed=9).times
+    assert lo(30, P3 @ P3, 3) < times.mean() < hi(30, P3 @ P3, 3)
+
+
+def test_kimura_formula_solves_the_backward_equation():
+    """T(p) = -2n[p ln p + (1-p) ln(1-p)] solves p(1-p)/(2n) T'' = -1 with T(0) = T(1) = 0."""
+    T = kimura_mean_time()
+    assert sp.simplify(p * (1 - p) / (2 * n) * sp.diff(T, p, 2) + 1) == 0
+    assert sp.limit(T, p, 0, "+") == 0 and sp.limit(T, p, 1, "-") == 0
+    f = numeric(T, [p, n])
+    q = np.array([0.1, 0.5, 0.9])
+    np.testing.assert_allclose(f(q, 70), diffusion_collapse_time(np.stack([q, 1 - q], -1), 70))
+
+
+def test_littler_formula_for_several_tokens():
+    """The several-token formula solves L T = -1 (checked inside littler_mean_time) and matches the NumPy version."""
+    T, freqs = littler_mean_time(4)
+    assert sp.simplify(diffusion_generator(T, freqs) + 1) == 0
+    point = {freqs[0]: 0.4, freqs[1]: 0.3, freqs[2]: 0.2, n: 50}
+    np.testing.assert_allclose(float(T.subs(point)), diffusion_collapse_time([0.4, 0.3, 0.2, 0.1], 50))
+
+
+def test_diffusion_is_close_to_simulation_for_several_tokens():
+    """The diffusion time is an approximation, exact as n -> infinity: at n = 200 it is within 3 % of simulation.
+
+    (The two-token error of the approximation at n = 200 is about 1 %; 20,000 replicas make the Monte Carlo
+    error about 0.5 %.)
+    """
+    p0 = np.array([0.4, 0.3, 0.2, 0.1])
+    times = collapse_times(p0, n=200, replicas=20_000, seed=12).times
+    assert abs(times.mean() / diffusion_collapse_time(p0, 200) - 1) < 0.03
