@@ -15,6 +15,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import entr
 
 from .sampling import sample_counts
 from .validation import (
@@ -83,16 +84,57 @@ def chain_statistics(probs: np.ndarray, first: np.ndarray, truth: np.ndarray) ->
     ``support`` counts tokens with non-zero probability; ``entropy`` is in nats;
     ``l1_first`` is ``||p - p^(1)||_1`` and ``l1_truth`` is ``||p - p^(0)||_1``.
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        plogp = np.where(probs > 0, probs * np.log(np.where(probs > 0, probs, 1.0)), 0.0)
+    return _statistics(probs, first, truth, 0.0, 0.0)
+
+
+def _statistics(
+    probs: np.ndarray, first: np.ndarray, truth: np.ndarray, first_out: np.ndarray | float, truth_out: np.ndarray | float
+) -> dict[str, np.ndarray]:
+    """:func:`chain_statistics` on the live tokens only.
+
+    ``probs``, ``first`` and ``truth`` hold the same tokens in each row (the
+    packed live tokens); ``first_out`` and ``truth_out`` are the masses of
+    ``p^(1)`` and ``p^(0)`` on the tokens left out, where ``p^(m)`` is zero, so
+    they add exactly to the L1 distances.
+    """
     return {
         "sigma": np.einsum("rs,rs->r", probs, probs),
         "max": probs.max(axis=1),
         "support": np.count_nonzero(probs, axis=1),
-        "entropy": -plogp.sum(axis=1),
-        "l1_first": np.abs(probs - first).sum(axis=1),
-        "l1_truth": np.abs(probs - truth).sum(axis=1),
+        "entropy": entr(probs).sum(axis=1),
+        "l1_first": np.abs(probs - first).sum(axis=1) + first_out,
+        "l1_truth": np.abs(probs - truth).sum(axis=1) + truth_out,
     }
+
+
+# ---------------------------------------------------------------- live-token packing
+# Dead tokens cost nothing: every array of a chain is stored "packed", row r holding only the tokens
+# that are still alive in replica r (column j is token ``cols[r, j]``; padding points at the sentinel
+# token ``s`` and holds zeros).  When the rows' live tokens fit in a clearly narrower array, the arrays
+# are compacted; a generation then costs O(replicas x live tokens), not O(replicas x s).
+_SHRINK = 0.75  # compact when the widest row's live tokens fill at most this fraction of the width
+
+
+def _compaction(live: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], int]:
+    """Where the True entries of ``live`` (R, K) go when each row's are moved, in order, to the left."""
+    rows, old = np.nonzero(live)
+    per_row = np.count_nonzero(live, axis=1)
+    width = max(int(per_row.max(initial=0)), 1)
+    new = np.arange(rows.size) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    return (rows, old), (rows, new), width
+
+
+def _compact(a: np.ndarray, src: tuple, dst: tuple, width: int, fill: float | int = 0) -> np.ndarray:
+    out = np.full((a.shape[0], width), fill, dtype=a.dtype)
+    out[dst] = a[src]
+    return out
+
+
+def _unpack(packed: np.ndarray, cols: np.ndarray, s: int) -> np.ndarray:
+    """The dense (R, s) array whose token ``cols[r, j]`` holds ``packed[r, j]``."""
+    out = np.zeros((packed.shape[0], s + 1))
+    np.put_along_axis(out, cols, packed, axis=1)
+    return out[:, :s]
 
 
 @dataclass(frozen=True)
@@ -229,14 +271,21 @@ def simulate_chain(
     if window > n:
         raise ValueError(f"window must be at most n={n} (each model contributes floor(n / window) >= 1 samples), got {window}")
     rng = as_generator(seed)
-
-    truth = np.broadcast_to(p0, (replicas, p0.size))
+    s = p0.size
     per_model = n // window
+
+    # Pack onto the support of p0: tokens with p0_i = 0 are never drawn in any scheme.
+    support = np.flatnonzero(p0)
+    cols = np.broadcast_to(support, (replicas, support.size)).copy()
+    truth = np.broadcast_to(p0[support], cols.shape).copy()
+    first_out = np.zeros(replicas)  # mass of p^(1) on the tokens packed away
+    truth_out = np.zeros(replicas)  # mass of p^(0) on the tokens packed away
 
     def synthetic(model: np.ndarray, k: int) -> np.ndarray:
         return sample_counts(temper(model, temperature), k, rng)
 
     # Generation 1 is fitted on data from the truth alone.
+    real = None
     if scheme in _NEEDS_REAL:
         real = sample_counts(truth, n_real, rng)
         current = real / n_real
@@ -247,22 +296,45 @@ def simulate_chain(
     first = current.copy()
 
     stats = {name: np.empty((generations + 1, replicas)) for name in STATISTICS}
-    history = np.empty((generations + 1, replicas, p0.size)) if record == "all" else None
+    history = np.empty((generations + 1, replicas, s)) if record == "all" else None
 
     def store(m: int, model: np.ndarray) -> None:
-        for name, value in chain_statistics(model, first, truth).items():
+        for name, value in _statistics(model, first, truth, first_out, truth_out).items():
             stats[name][m] = value
         if history is not None:
-            history[m] = model
+            history[m] = _unpack(model, cols, s)
 
-    store(0, np.array(truth))
+    store(0, truth)
     store(1, current)
 
     accumulated = real.astype(np.float64) if scheme == "accumulate" else None
-    recent: deque[np.ndarray] = deque([np.array(truth), current], maxlen=window)
+    recent: deque[np.ndarray] = deque([truth, current], maxlen=window)
     past_sum = truth + temper(current, temperature) if scheme == "random-past" else None
 
+    def sources() -> list[np.ndarray]:
+        """The arrays that future generations draw from: a token zero in all of them is dead for good."""
+        return {
+            "fully-synthetic": [current],
+            "partially-synthetic": [current, real],
+            "fresh-real": [truth],
+            "accumulate": [accumulated],
+            "most-recent": list(recent),
+            "random-past": [past_sum],
+        }[scheme]
+
     for m in range(2, generations + 1):
+        live = np.logical_or.reduce([a > 0 for a in sources()])
+        if np.count_nonzero(live, axis=1).max() <= _SHRINK * live.shape[1]:
+            first_out = first_out + np.where(live, 0.0, first).sum(axis=1)
+            truth_out = truth_out + np.where(live, 0.0, truth).sum(axis=1)
+            src, dst, width = _compaction(live)
+            cols = _compact(cols, src, dst, width, fill=s)
+            truth, first, current = (_compact(a, src, dst, width) for a in (truth, first, current))
+            real = None if real is None else _compact(real, src, dst, width)
+            accumulated = None if accumulated is None else _compact(accumulated, src, dst, width)
+            past_sum = None if past_sum is None else _compact(past_sum, src, dst, width)
+            recent = deque((_compact(a, src, dst, width) for a in recent), maxlen=window)
+
         if scheme == "fully-synthetic":
             current = synthetic(current, n) / n
         elif scheme == "partially-synthetic":
@@ -284,7 +356,8 @@ def simulate_chain(
         recent.append(current)
         store(m, current)
 
-    return ChainResult(p0=p0, scheme=scheme, stats=stats, final=current, _probs=history)
+    final = history[-1] if history is not None else _unpack(current, cols, s)
+    return ChainResult(p0=p0, scheme=scheme, stats=stats, final=final, _probs=history)
 
 
 @dataclass(frozen=True)
@@ -346,14 +419,22 @@ def collapse_times(
     times = np.full(replicas, np.inf)
     token = np.full(replicas, -1, dtype=np.int64)
     alive = np.arange(replicas)
-    counts = sample_counts(np.broadcast_to(p0, (replicas, p0.size)), n, rng)
+    # Packed live tokens, as in simulate_chain: row r's column j counts token cols[r, j].
+    support = np.flatnonzero(p0)
+    cols = np.broadcast_to(support, (replicas, support.size)).copy()
+    counts = sample_counts(np.broadcast_to(p0[support], cols.shape), n, rng)
     for t in range(1, max_generations + 1):
         done = counts.max(axis=1) == n
         if done.any():
             times[alive[done]] = t
-            token[alive[done]] = counts[done].argmax(axis=1)
-            alive, counts = alive[~done], counts[~done]
+            token[alive[done]] = cols[done, counts[done].argmax(axis=1)]
+            alive, counts, cols = alive[~done], counts[~done], cols[~done]
         if alive.size == 0:
             break
+        live = counts > 0
+        if np.count_nonzero(live, axis=1).max() <= _SHRINK * live.shape[1]:
+            src, dst, width = _compaction(live)
+            cols = _compact(cols, src, dst, width, fill=p0.size)
+            counts = _compact(counts, src, dst, width)
         counts = sample_counts(counts / n, n, rng)
     return CollapseResult(times=times, token=token)
