@@ -1,0 +1,103 @@
+"""How fast a recursively trained model forgets a rare symbol (Suresh et al. 2025).
+
+The key function is ``g(x) = 1 - exp(-x)`` and its iterates from infinity,
+``g_1 = 1``, ``g_{k+1} = 1 - exp(-g_k)``.  In the Poisson model (``n`` samples
+per generation, ``Lambda_k`` the fitted rate) ``n Lambda_k`` is a Galton–Watson
+process with Poisson(1) offspring, and the probability that the symbol is still
+present after ``k`` generations is exactly ``1 - exp(-n lambda_0 g_k)``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+
+from ..validation import check_positive_int
+from .core import n
+
+__all__ = [
+    "bernoulli_bounds",
+    "g",
+    "g_sequence",
+    "gw_survival_recursion",
+    "k",
+    "lam0",
+    "median_forgetting_time",
+    "p0",
+    "poisson_survival",
+    "reciprocal_increment_limit",
+    "unigram_survival",
+    "c",
+]
+
+#: Generation, initial Poisson rate, initial Bernoulli probability, expected count ``c = n p_0``.
+k = sp.Symbol("k", positive=True, integer=True)
+lam0 = sp.Symbol("lambda_0", positive=True)
+p0 = sp.Symbol("p_0", positive=True)
+c = sp.Symbol("c", positive=True)
+_x = sp.Symbol("x", positive=True)
+#: The symbol ``g_k`` as it appears in the closed forms.
+g = sp.Symbol("g_k", positive=True)
+
+
+def g_sequence(k_max: int) -> np.ndarray:
+    """Return ``g_1, ..., g_{k_max}`` (float64) by iterating ``g_{k+1} = 1 - exp(-g_k)`` from ``g_1 = 1``.
+
+    ``-math.expm1(-x)`` is used for ``1 - exp(-x)`` so that small ``g_k`` keep full precision.
+    """
+    k_max = check_positive_int(k_max, "k_max")
+    values = [1.0]
+    for _ in range(k_max - 1):
+        values.append(-math.expm1(-values[-1]))
+    return np.array(values)
+
+
+def reciprocal_increment_limit() -> sp.Expr:
+    """``lim_{x -> 0} [1/g(x) - 1/x] = 1/2``, so ``1/g_{k+1} - 1/g_k -> 1/2`` and ``k g_k -> 2`` (Stolz–Cesàro)."""
+    return sp.limit(1 / (1 - sp.exp(-_x)) - 1 / _x, _x, 0)
+
+
+def gw_survival_recursion() -> tuple[sp.Expr, sp.Expr]:
+    """Galton–Watson algebra of the Poisson model, returned as ``(pgf_step, start)``.
+
+    ``n Lambda_1 ~ Poisson(n lambda_0)`` and each individual has Poisson(1) children,
+    whose pgf is ``f(s) = exp(s - 1)``.  With ``q_j`` the probability that one line dies
+    out within ``j`` generations (``q_0 = 0``, ``q_j = f(q_{j-1})``), the survival
+    probability of one line, ``1 - q_j``, obeys ``1 - q_j = g(1 - q_{j-1})``.  Returns the
+    map ``1 - f(1 - y)`` in the variable ``y = 1 - q`` (which simplifies to
+    ``g(y) = 1 - exp(-y)``) and ``E[s^{n Lambda_1}]`` at ``s = 1 - y`` (``exp(-n lambda_0 y)``).
+    """
+    s, y = sp.symbols("s y", positive=True)
+    pgf = sp.exp(s - 1)
+    step = sp.simplify(1 - pgf.subs(s, 1 - y))
+    start = sp.simplify(sp.exp(n * lam0 * (s - 1)).subs(s, 1 - y))
+    return step, start
+
+
+def poisson_survival() -> sp.Expr:
+    """Suresh et al. (2025), Theorem 2: ``P(Lambda_k != 0) = 1 - exp(-n lambda_0 g_k)``."""
+    return 1 - sp.exp(-n * lam0 * g)
+
+
+def bernoulli_bounds() -> tuple[sp.Expr, sp.Expr]:
+    """Suresh et al. (2025), Theorem 1: bounds on ``P(P_k != 0)`` for a Bernoulli(``p_0``) chain.
+
+    Lower ``1 - exp(-n p_0 g_k)``; upper ``1 - max(1 - 3 n p_0^2 - 3 k p_0, 0) exp(-n p_0 g_k)``.
+    """
+    lower = 1 - sp.exp(-n * p0 * g)
+    upper = 1 - sp.Max(1 - 3 * n * p0**2 - 3 * k * p0, 0) * sp.exp(-n * p0 * g)
+    return lower, upper
+
+
+def unigram_survival() -> sp.Expr:
+    """Corollary 1 of Suresh et al., per word: a word with expected count ``c = n p_0`` survives ``k`` generations with probability about ``1 - exp(-c g_k)``."""
+    return 1 - sp.exp(-c * g)
+
+
+def median_forgetting_time() -> sp.Expr:
+    """Solve ``1 - exp(-c g_k) = 1/2`` with ``g_k ~ 2/k``: ``k_{1/2} ~ 2c / ln 2``."""
+    kk = sp.Symbol("kappa", positive=True)
+    (sol,) = sp.solve(sp.Eq(unigram_survival().subs(g, 2 / kk), sp.Rational(1, 2)), kk)
+    return sp.simplify(sol)

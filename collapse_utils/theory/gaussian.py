@@ -1,0 +1,143 @@
+"""Closed forms for recursive fitting of a 1-D Gaussian (Shumailov et al.; Suresh et al.).
+
+Generation ``m + 1`` draws ``n`` samples from ``N(mu_m, sigma_m^2)`` and refits
+``mu_{m+1}`` (sample mean) and ``sigma_{m+1}^2 = SS / (n - ddof)``, where the sum of
+squared deviations is ``SS ~ sigma_m^2 chi^2_{n-1}``.  Hence
+
+    sigma_{m+1}^2 = sigma_m^2 S_{m+1},   S_i i.i.d. ~ chi^2_{n-1} / (n - ddof),
+
+a product of independent factors, and every moment below follows from the
+Mellin moment ``E[X^s] = 2^s Gamma(k/2 + s) / Gamma(k/2)`` of ``X ~ chi^2_k``,
+which :func:`chi2_mellin_moment` derives by integrating the density.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from .core import c4, m, n
+
+__all__ = [
+    "c4_bound_gap_series",
+    "c4_upper_bound",
+    "check_c4_bound",
+    "chi2_mellin_moment",
+    "eps",
+    "expected_log_variance",
+    "expected_sigma",
+    "expected_variance",
+    "expected_w2_squared",
+    "sigma0",
+    "suresh_tail_bound",
+    "variance_log_variance",
+    "variance_mean",
+]
+
+#: Initial standard deviation and the threshold of the tail bound.
+sigma0 = sp.Symbol("sigma_0", positive=True)
+eps = sp.Symbol("epsilon", positive=True)
+
+_x = sp.Symbol("x", positive=True)
+_k = sp.Symbol("k", positive=True)
+_s = sp.Symbol("s")
+
+
+def chi2_mellin_moment(k: sp.Expr = _k, s: sp.Expr = _s) -> sp.Expr:
+    """``E[X^s]`` for ``X ~ chi^2_k``, obtained by integrating the chi-square density.
+
+    The result is ``2^s Gamma(k/2 + s) / Gamma(k/2)`` (valid for ``s > -k/2``).
+    """
+    s_pos = sp.Symbol("s_pos", positive=True)
+    density = _x ** (_k / 2 - 1) * sp.exp(-_x / 2) / (2 ** (_k / 2) * sp.gamma(_k / 2))
+    moment = sp.simplify(sp.integrate(_x**s_pos * density, (_x, 0, sp.oo), conds="none"))
+    return moment.subs({s_pos: s, _k: k})
+
+
+def _factor_moment(s: sp.Expr, ddof: int) -> sp.Expr:
+    """``E[S^s]`` for one generation's factor ``S = chi^2_{n-1} / (n - ddof)``."""
+    return sp.simplify(sp.expand_func(chi2_mellin_moment(n - 1, s) / (n - ddof) ** s))
+
+
+def expected_sigma(ddof: int = 1) -> sp.Expr:
+    """``E[sigma_m]``: ``sigma_0 c4(n)^m`` for ``ddof = 1``; in general ``sigma_0 (E S^{1/2})^m``."""
+    factor = sp.simplify(_factor_moment(sp.Rational(1, 2), ddof))
+    if ddof == 1:
+        assert sp.simplify(sp.gammasimp(sp.expand_func(factor / c4(n)))) == 1
+        factor = c4(n)
+    return sigma0 * factor**m
+
+
+def expected_variance(ddof: int = 1) -> sp.Expr:
+    """``E[sigma_m^2] = sigma_0^2 ((n - 1)/(n - ddof))^m``: constant for ``ddof = 1``, ``(1 - 1/n)^m`` for ``ddof = 0``."""
+    factor = sp.simplify(_factor_moment(1, ddof))
+    return sigma0**2 * factor**m
+
+
+def expected_log_variance(ddof: int = 1) -> sp.Expr:
+    """``E[log sigma_m^2] = log sigma_0^2 + m [psi((n-1)/2) + log(2/(n - ddof))]``.
+
+    The per-generation drift is ``d/ds E[S^s]`` at ``s = 0``; for ``ddof = 1`` it is
+    negative (Jensen), so ``log sigma_m^2 -> -inf`` and ``sigma_m -> 0`` almost surely.
+    """
+    drift = sp.simplify(sp.diff(_factor_moment(_s, ddof), _s).subs(_s, 0))
+    return 2 * sp.log(sigma0) + m * sp.expand_log(drift, force=True)
+
+
+def variance_log_variance() -> sp.Expr:
+    """``Var(log sigma_m^2) = m psi'((n - 1)/2)`` (any ``ddof``: a shift does not change a variance)."""
+    log_mgf = sp.log(_factor_moment(_s, 1))
+    return m * sp.simplify(sp.diff(log_mgf, _s, 2).subs(_s, 0))
+
+
+def variance_mean(ddof: int = 1) -> sp.Expr:
+    """``Var(mu_m) = sum_{i<m} E[sigma_i^2] / n``: ``sigma_0^2 m / n`` for ``ddof = 1``."""
+    i = sp.Symbol("i", integer=True, nonnegative=True)
+    return sp.simplify(sp.summation(expected_variance(ddof).subs(m, i) / n, (i, 0, m - 1)))
+
+
+def expected_w2_squared(ddof: int = 1) -> sp.Expr:
+    """``E[W_2^2(N(mu_m, sigma_m^2), N(mu_0, sigma_0^2))] = Var(mu_m) + E sigma_m^2 - 2 sigma_0 E sigma_m + sigma_0^2``."""
+    return variance_mean(ddof) + expected_variance(ddof) - 2 * sigma0 * expected_sigma(ddof) + sigma0**2
+
+
+def c4_upper_bound() -> sp.Expr:
+    """The bound ``c4(n) <= exp(-1 / (4n - 1))`` behind Suresh et al.'s Theorem 3 (right-hand side)."""
+    return sp.exp(-1 / (4 * n - 1))
+
+
+def suresh_tail_bound() -> sp.Expr:
+    """Suresh et al. (2025), Theorem 3: ``P(sigma_m > epsilon) <= (sigma_0 / epsilon) exp(-m / (4n - 1))``."""
+    return sigma0 / eps * c4_upper_bound() ** m
+
+
+def c4_bound_gap_series(order: int = 4) -> sp.Expr:
+    """Asymptotic series of ``log c4(n) + 1/(4n - 1)`` as ``n -> oo`` (it starts with ``-3/(16 n^2)``)."""
+    x = sp.Symbol("x", positive=True)  # a plain positive symbol: SymPy's series drops terms for integer n
+    gap = sp.log(2 / (x - 1)) / 2 + sp.loggamma(x / 2) - sp.loggamma((x - 1) / 2) + 1 / (4 * x - 1)
+    return sp.expand(sp.simplify(sp.series(gap, x, sp.oo, order).removeO())).subs(x, n)
+
+
+def check_c4_bound(n_values: object = None, *, digits: int = 40) -> np.ndarray:
+    """Check ``c4(n) <= exp(-1/(4n - 1))`` at every ``n`` of ``n_values`` and return ``n^2`` times the gap.
+
+    The gap ``-1/(4n-1) - log c4(n)`` is of order ``3/(16 n^2)``, far below double
+    precision for large ``n``, so it is evaluated with ``mpmath`` at ``digits``
+    significant digits.  The default checks ``n = 2..500`` and a log-spaced grid up
+    to ``10^8``.  Raises ``AssertionError`` if the inequality fails anywhere.
+    """
+    import mpmath
+
+    if n_values is None:
+        n_values = np.unique(np.concatenate([np.arange(2, 501), np.geomspace(500, 1e8, 100).round()]))
+    ks = np.asarray(n_values, dtype=np.int64)
+    out = np.empty(ks.size)
+    with mpmath.workdps(digits):
+        for j, k in enumerate(ks.tolist()):
+            kk = mpmath.mpf(k)
+            log_c4 = mpmath.log(2 / (kk - 1)) / 2 + mpmath.loggamma(kk / 2) - mpmath.loggamma((kk - 1) / 2)
+            gap = -1 / (4 * kk - 1) - log_c4
+            if gap <= 0:
+                raise AssertionError(f"c4(n) <= exp(-1/(4n-1)) fails at n = {k}")
+            out[j] = float(gap * kk**2)
+    return out

@@ -1,0 +1,87 @@
+"""Replace or accumulate: test error of recursively refitted linear regression (Gerstgrasser et al. 2024).
+
+Fixed design ``X`` (``T x d``, i.i.d. rows ``N(0, Sigma)``, ``T > d + 1``), true
+weights ``w*``, labels of generation ``i``: ``Y_i = X w_hat_{i-1} + E_i`` with
+``w_hat_0 = w*`` and ``E_i ~ N(0, sigma^2 I_T)``.  Writing ``delta_i = w_hat_i - w*``:
+
+* replace (fit on ``Y_i`` alone):  ``delta_n = sum_{i<=n} X^+ E_i``;
+* accumulate (fit on all ``n T`` rows): ``delta_n = delta_{n-1} + X^+ E_n / n``.
+
+Since ``E_x[(x^T delta)^2] = delta^T Sigma delta`` and
+``E tr(Sigma (X^T X)^{-1}) = d / (T - d - 1)`` (the inverse-Wishart mean), the expected
+test errors follow.  These formulas are the book's own derivation (after Dohmatob et
+al. 2024); Gerstgrasser et al. state the accumulate bound ``pi^2/6``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from .core import numeric
+
+__all__ = [
+    "T",
+    "d",
+    "inverse_chi2_mean",
+    "accumulate_error",
+    "accumulate_limit",
+    "error_scale",
+    "expected_errors",
+    "replace_error",
+    "sigma",
+]
+
+T, d = sp.symbols("T d", positive=True, integer=True)
+sigma = sp.Symbol("sigma", positive=True)
+_ARGS = (T, d, sigma)  # kept under a private name: expected_errors' parameters shadow the symbols
+_n = sp.Symbol("n", positive=True, integer=True)
+_i = sp.Symbol("i", positive=True, integer=True)
+
+
+def inverse_chi2_mean(dof: sp.Expr = T) -> sp.Expr:
+    """``E[1 / chi^2_dof] = 1 / (dof - 2)`` by integrating the density: the ``d = 1`` case of the inverse-Wishart mean.
+
+    For general ``d``, ``X^T X ~ Wishart_d(Sigma, T)`` and
+    ``E[(X^T X)^{-1}] = Sigma^{-1} / (T - d - 1)``; with ``d = 1`` and ``Sigma = 1`` this is
+    ``E[1/chi^2_T] = 1/(T - 2)``, which SymPy computes here.
+    """
+    x, k = sp.symbols("x k", positive=True)
+    density = x ** (k / 2 - 1) * sp.exp(-x / 2) / (2 ** (k / 2) * sp.gamma(k / 2))
+    return sp.simplify(sp.integrate(density / x, (x, 0, sp.oo), conds="none")).subs(k, dof)
+
+
+def error_scale() -> sp.Expr:
+    """``sigma^2 E tr(Sigma (X^T X)^{-1}) = sigma^2 d / (T - d - 1)``: the test error of one OLS fit."""
+    return sigma**2 * d / (T - d - 1)
+
+
+def replace_error(generations: sp.Expr = _n) -> sp.Expr:
+    """``E[test error]`` after ``n`` generations of *replace*: ``sigma^2 d n / (T - d - 1)``."""
+    return sp.summation(error_scale(), (_i, 1, generations))
+
+
+def accumulate_error(generations: sp.Expr = _n) -> sp.Expr:
+    """``E[test error]`` after ``n`` generations of *accumulate*: ``sigma^2 d / (T - d - 1) sum_{i<=n} 1/i^2``."""
+    series = sp.summation(1 / _i**2, (_i, 1, generations))  # harmonic(n, 2)
+    return error_scale() * series
+
+
+def expected_errors(T: int, d: int, sigma: float, generations: int, mode: str) -> np.ndarray:
+    """NumPy values of :func:`replace_error` or :func:`accumulate_error` for generations ``1..generations``.
+
+    The scale is evaluated from the SymPy expression; the partial sums ``sum_{i<=n} 1/i^2``
+    are cumulated in NumPy (``harmonic(n, 2)`` has no NumPy printer).
+    """
+    scale = float(numeric(error_scale(), _ARGS)(T, d, sigma))
+    i = np.arange(1, generations + 1, dtype=float)
+    if mode == "replace":
+        return scale * i
+    if mode == "accumulate":
+        return scale * np.cumsum(1 / i**2)
+    raise ValueError(f"mode must be 'replace' or 'accumulate', got {mode!r}")
+
+
+def accumulate_limit() -> sp.Expr:
+    """``lim_n`` of :func:`accumulate_error`: ``(pi^2 / 6) sigma^2 d / (T - d - 1)``."""
+    return error_scale() * sp.summation(1 / _i**2, (_i, 1, sp.oo))

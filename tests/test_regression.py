@@ -1,0 +1,75 @@
+"""simulate_regression against the replace and accumulate formulas (Gerstgrasser et al. 2024; derived in the book)."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from collapse_utils.regression import simulate_regression
+from collapse_utils.theory.regression import (
+    T,
+    accumulate_error,
+    accumulate_limit,
+    d,
+    error_scale,
+    expected_errors,
+    inverse_chi2_mean,
+    replace_error,
+    sigma,
+)
+from stats_helpers import assert_mean_close
+
+T_ROWS, D, SIGMA, GENS, REPS = 20, 5, 1.5, 10, 20_000
+
+
+@pytest.mark.parametrize("mode", ["replace", "accumulate"])
+def test_mean_test_error_matches_formula(mode):
+    """E||w_hat_n - w*||^2 = sigma^2 d n/(T-d-1) (replace) or sigma^2 d/(T-d-1) sum_{i<=n} 1/i^2 (accumulate)."""
+    errors = simulate_regression(T_ROWS, D, SIGMA, generations=GENS, mode=mode, replicas=REPS, seed=17)
+    assert errors.shape == (GENS, REPS)
+    assert_mean_close(errors, expected_errors(T_ROWS, D, SIGMA, GENS, mode), axis=1, what=mode)
+
+
+def test_generation_one_is_shared_and_covariance_invariance():
+    """Both modes fit generation 1 on the same real labels; the Sigma-norm error does not depend on Sigma."""
+    rep = simulate_regression(12, 3, 1.0, generations=4, mode="replace", replicas=50, seed=2)
+    acc = simulate_regression(12, 3, 1.0, generations=4, mode="accumulate", replicas=50, seed=2)
+    np.testing.assert_allclose(rep[0], acc[0])
+    assert np.all(acc[1:] != rep[1:])
+    cov = np.array([[2.0, 0.5, 0.0], [0.5, 1.0, 0.2], [0.0, 0.2, 0.3]])
+    with_cov = simulate_regression(12, 3, 1.0, generations=4, mode="replace", replicas=50, seed=2, cov=cov)
+    np.testing.assert_allclose(with_cov, rep, rtol=1e-9)
+
+
+def test_sympy_derivation():
+    """The inverse-chi-square mean (d = 1 inverse Wishart), the replace sum and the pi^2/6 limit."""
+    assert sp.simplify(inverse_chi2_mean() - 1 / (T - 2)) == 0
+    assert sp.simplify(error_scale().subs(d, 1) - sigma**2 * inverse_chi2_mean()) == 0
+    nn = sp.Symbol("n", positive=True, integer=True)
+    assert sp.simplify(replace_error(nn) - sigma**2 * d * nn / (T - d - 1)) == 0
+    assert sp.simplify(accumulate_limit() - sp.pi**2 / 6 * error_scale()) == 0
+    assert sp.simplify(accumulate_error(3) - sp.Rational(49, 36) * error_scale()) == 0
+    np.testing.assert_allclose(expected_errors(20, 5, 1.0, 1, "accumulate"), 5 / 14)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(T=6, d=5), "T"),
+        (dict(T=20, d=0), "d"),
+        (dict(sigma=0.0), "sigma"),
+        (dict(sigma=-1.0), "sigma"),
+        (dict(mode="mix"), "mode"),
+        (dict(generations=0), "generations"),
+        (dict(replicas=0), "replicas"),
+        (dict(cov=np.eye(3)), "cov"),
+        (dict(cov=np.diag([1.0, -1.0, 1.0, 1.0, 1.0])), "cov"),
+        (dict(cov=np.triu(np.ones((5, 5)))), "cov"),
+    ],
+)
+def test_bad_input(kwargs, name):
+    args = dict(T=20, d=5, sigma=1.0, generations=3)
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=name):
+        simulate_regression(args.pop("T"), args.pop("d"), args.pop("sigma"), **args)
+    with pytest.raises(ValueError, match="mode"):
+        expected_errors(20, 5, 1.0, 3, "mix")

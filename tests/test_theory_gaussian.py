@@ -1,0 +1,88 @@
+"""Closed forms of collapse_utils.theory.gaussian against simulate_gaussian.
+
+E[sigma_m^2] is checked only for a few generations: for large m its Monte Carlo
+mean is dominated by rare huge trajectories (log sigma_m^2 has variance
+m psi'((n-1)/2)), so the sample standard deviation that sets the tolerance is
+itself unreliable.  E[sigma_m] and E[log sigma_m^2] have light enough tails.
+"""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from collapse_utils.gaussian import simulate_gaussian
+from collapse_utils.theory.core import m, n, numeric
+from collapse_utils.theory.gaussian import (
+    c4_bound_gap_series,
+    check_c4_bound,
+    eps,
+    expected_log_variance,
+    expected_sigma,
+    expected_variance,
+    expected_w2_squared,
+    sigma0,
+    suresh_tail_bound,
+    variance_log_variance,
+    variance_mean,
+)
+from stats_helpers import assert_mean_close, z_for
+
+ARGS = [m, n, sigma0]
+N_SAMPLES, SIGMA0, REPS = 10, 2.0, 40_000
+
+
+@pytest.fixture(scope="module", params=[0, 1])
+def run(request):
+    ddof = request.param
+    res = simulate_gaussian(0.5, SIGMA0, n=N_SAMPLES, generations=50, ddof=ddof, replicas=REPS, seed=11 + ddof)
+    return ddof, res
+
+
+def test_expected_sigma(run):
+    """E[sigma_m] = sigma_0 (E S^{1/2})^m, i.e. sigma_0 c4(n)^m for ddof = 1 (m = 0..50)."""
+    ddof, res = run
+    gens = np.arange(51)
+    assert_mean_close(res.sigma, numeric(expected_sigma(ddof), ARGS)(gens, N_SAMPLES, SIGMA0), axis=1, what="E sigma_m")
+
+
+def test_expected_log_variance(run):
+    """E[log sigma_m^2] = log sigma_0^2 + m [psi((n-1)/2) + log(2/(n - ddof))], with the exact sd m psi'((n-1)/2)."""
+    ddof, res = run
+    gens = np.arange(51)
+    expected = numeric(expected_log_variance(ddof), ARGS)(gens, N_SAMPLES, SIGMA0)
+    sd = np.sqrt(numeric(variance_log_variance(), ARGS)(gens, N_SAMPLES, SIGMA0))
+    logs = np.log(res.sigma**2)
+    assert_mean_close(logs[1:], expected[1:], axis=1, sd=sd[1:], what="E log sigma_m^2")
+    np.testing.assert_allclose(logs[0], expected[0])
+
+
+def test_variance_mean_and_w2_few_generations(run):
+    """Var(mu_m), E[sigma_m^2] and E[W_2^2] to the start, for m = 1..5 (where sigma_m^2 has light tails)."""
+    ddof, res = run
+    gens = np.arange(1, 6)
+    mu, sig = res.mu[1:6], res.sigma[1:6]
+    assert_mean_close((mu - 0.5) ** 2, numeric(variance_mean(ddof), ARGS)(gens, N_SAMPLES, SIGMA0), axis=1, what="Var mu_m")
+    assert_mean_close(sig**2, numeric(expected_variance(ddof), ARGS)(gens, N_SAMPLES, SIGMA0), axis=1, what="E sigma_m^2")
+    w2 = (mu - 0.5) ** 2 + (sig - SIGMA0) ** 2
+    assert_mean_close(w2, numeric(expected_w2_squared(ddof), ARGS)(gens, N_SAMPLES, SIGMA0), axis=1, what="E W2^2")
+
+
+def test_closed_forms_special_cases():
+    """ddof = 1 keeps E sigma_m^2 = sigma_0^2 and gives Var mu_m = sigma_0^2 m / n; ddof = 0 gives (1 - 1/n)^m."""
+    assert expected_variance(1) == sigma0**2
+    assert (variance_mean(1) - sigma0**2 * m / n).simplify() == 0
+    assert (expected_variance(0) - sigma0**2 * (1 - 1 / n) ** m).simplify() == 0
+
+
+def test_c4_bound_and_tail_bound():
+    """c4(n) <= exp(-1/(4n-1)) (n = 2..1e8, gap ~ 3/(16 n^2)) and Suresh's bound dominates P(sigma_m > eps)."""
+    gaps = check_c4_bound()
+    assert gaps.min() > 0.18
+    assert c4_bound_gap_series().coeff(n, -2) == -sp.Rational(3, 16)
+    gens, epsilon = np.arange(0, 201, 20), 0.1
+    res = simulate_gaussian(0.0, 1.0, n=10, generations=200, replicas=20_000, seed=5)
+    tail = (res.sigma[gens] > epsilon).astype(float)
+    bound = numeric(suresh_tail_bound(), [m, n, sigma0, eps])(gens, 10, 1.0, epsilon)
+    slack = z_for(gens.size) * np.sqrt(0.25 / tail.shape[1])
+    assert np.all(tail.mean(axis=1) <= bound + slack)
+
