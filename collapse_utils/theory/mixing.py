@@ -1,0 +1,391 @@
+"""Closed forms for mixing real and synthetic data and for reusing past models (Seddik et al. 2024, §3.2 and §4.2).
+
+Notation of the paper: ``N`` real samples, ``n`` synthetic samples per
+generation, ``alpha = n / (N + n)``, ``beta = n (n - 1) / (N + n)^2``,
+``S_0 = ||p^(0)||_2^2``.  The per-token second moment ``nu^(m) = E[(p_i^(m))^2]``
+of the partially synthetic scheme is *derived* here from the conditional
+binomial moments (:func:`partially_synthetic_recursion`), solved, and compared
+with Theorem 2 as printed and as corrected (:func:`theorem2_S`).  The other
+results are the book's own analysis: stationary values, the fresh-real variant,
+the tolerance line, and exact second moments of the "most recent ``K``",
+"random past" and "accumulate" schemes.  Theorem 3 / Lemma 1 / corollary (11)
+are evaluated as read in the research notes (:func:`theorem3_bound`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import sympy as sp
+from scipy.optimize import brentq
+
+from ..validation import check_fraction, check_positive_float, check_positive_int
+from .core import S0, m, n, solve_linear_recursion
+
+__all__ = [
+    "N",
+    "C0",
+    "C1",
+    "G_n",
+    "accumulate_V",
+    "alpha",
+    "beta",
+    "corollary11_max_n",
+    "fresh_real_deviation_first",
+    "fresh_real_variance",
+    "law_with_S0",
+    "most_recent_h",
+    "most_recent_n_eff",
+    "p",
+    "partially_synthetic_S",
+    "partially_synthetic_nu",
+    "partially_synthetic_recursion",
+    "random_past_V",
+    "random_past_V_limit",
+    "stationary",
+    "sum_over_tokens",
+    "theorem2_S",
+    "theorem3_bound",
+    "tolerance_n",
+]
+
+#: Size ``N`` of the real corpus and probability ``p = p_i^(0)`` of one token.
+N = sp.Symbol("N", positive=True, integer=True)
+p = sp.Symbol("p", positive=True)
+
+#: ``alpha = n / (N + n)`` and ``beta = n (n - 1) / (N + n)^2`` (Seddik et al. 2024, Theorem 2).
+alpha = n / (N + n)
+beta = n * (n - 1) / (N + n) ** 2
+
+#: Constants of Lemma 1 / Theorem 3 (Mardia et al. 2020): ``C_0 = e^3 / (2 pi)``, ``C_1 = 6 e / pi^(3/2)``.
+C0 = float(np.e**3 / (2 * np.pi))
+C1 = float(6 * np.e / np.pi**1.5)
+
+
+def _binomial_moments(k: sp.Expr, q: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """``E[K]`` and ``E[K^2]`` for ``K ~ Bin(k, q)``, from the moment generating function."""
+    t = sp.Symbol("t")
+    mgf = (1 - q + q * sp.exp(t)) ** k
+    return sp.simplify(sp.diff(mgf, t).subs(t, 0)), sp.expand(sp.simplify(sp.diff(mgf, t, 2).subs(t, 0)))
+
+
+def partially_synthetic_recursion() -> dict[str, sp.Expr]:
+    """Derive the second-moment recursion of the partially synthetic scheme (Seddik et al. 2024, proof of Thm 2).
+
+    For one token write ``x = p_i^(1)`` (the fixed real corpus, ``N x ~ Bin(N, p)``)
+    and ``q = p_i^(m-1)``.  Then ``p_i^(m) = (N x + K) / (N + n)`` with
+    ``K | q ~ Bin(n, q)``.  Taking the conditional binomial moments and then
+    expectations gives, with ``nu^(m) = E[(p_i^(m))^2]`` and ``c^(m) = E[x p_i^(m)]``,
+
+    * ``c^(m) = (1 - alpha) nu^(1) + alpha c^(m-1)``, so ``c^(m) = nu^(1)`` for all ``m``;
+    * ``nu^(m) = A + beta nu^(m-1)`` for ``m >= 2``.
+
+    Returns
+    -------
+    dict
+        ``"nu1"``: ``E[x^2] = p/N + (1 - 1/N) p^2``; ``"A"`` and ``"beta"``: the
+        coefficients of ``nu^(m) = A + beta nu^(m-1)``; ``"c_step"``: the
+        coefficients ``(a, b)`` of ``c^(m) = a c^(m-1) + b``.
+    """
+    return dict(_derive_partially_synthetic())
+
+
+@lru_cache(maxsize=1)
+def _derive_partially_synthetic() -> tuple[tuple[str, sp.Expr], ...]:
+    """The cached derivation behind ``partially_synthetic_recursion``."""
+    x, q, K = sp.symbols("x q K", nonnegative=True)
+    nu_prev, c_prev, nu1 = sp.symbols("nu_prev c_prev nu_1")
+    first_N, second_N = _binomial_moments(N, p)
+    nu1_value = sp.expand(second_N / N**2)
+    mean_K, second_K = _binomial_moments(n, q)
+
+    def expect(poly: sp.Expr) -> sp.Expr:
+        """E[poly(x, q, K)]: condition on (x, q) for K, then replace moments of (x, q)."""
+        poly = sp.expand(poly)
+        K_moment = {0: 1, 1: mean_K, 2: second_K}
+        conditional = sum(coef * K_moment[k] for (k,), coef in sp.Poly(poly, K).terms())
+        # Moments of (x, q): E x = E q = p, E x^2 = nu1, E x q = c_prev, E q^2 = nu_prev.
+        conditional = sp.expand(conditional)
+        poly_xq = sp.Poly(conditional, x, q)
+        moment = {(2, 0): nu1, (1, 1): c_prev, (0, 2): nu_prev, (1, 0): p, (0, 1): p, (0, 0): 1}
+        return sp.expand(sum(coef * moment[mon] for mon, coef in poly_xq.terms()))
+
+    nu_next = expect(((N * x + K) / (N + n)) ** 2)
+    c_next = expect(x * (N * x + K) / (N + n))
+    # The cross moment is a fixed point at nu1: c^(1) = E[x^2] = nu1 and c^(m) = c^(m-1) whenever c^(m-1) = nu1.
+    if sp.simplify(c_next.subs(c_prev, nu1) - nu1) != 0:  # pragma: no cover - a failed derivation must not pass
+        raise AssertionError(f"cross moment is not stationary: {c_next}")
+    nu_next = sp.expand(nu_next.subs(c_prev, nu1))
+    b = sp.simplify(nu_next.coeff(nu_prev))
+    A = sp.simplify((nu_next - b * nu_prev).subs(nu1, nu1_value))
+    return (
+        ("nu1", nu1_value),
+        ("A", A),
+        ("beta", b),
+        ("c_step", (sp.simplify(c_next.coeff(c_prev)), sp.simplify(c_next - c_next.coeff(c_prev) * c_prev))),
+    )
+
+
+def sum_over_tokens(expr: sp.Expr) -> sp.Expr:
+    """Sum a per-token expression ``a + b p + c p^2`` over tokens: ``p -> 1`` and ``p^2 -> S_0``.
+
+    Uses ``sum_i p_i = 1`` and ``sum_i p_i^2 = S_0``.  A term free of ``p`` would
+    be multiplied by the vocabulary size, so it is rejected.
+    """
+    poly = sp.Poly(sp.expand(expr), p)
+    if poly.degree() > 2 or poly.coeff_monomial(1) != 0:
+        raise ValueError(f"expr must be b p + c p^2 in p, got {expr}")
+    return poly.coeff_monomial(p) + poly.coeff_monomial(p**2) * S0
+
+
+@lru_cache(maxsize=1)
+def partially_synthetic_nu() -> sp.Expr:
+    """``nu^(m) = E[(p_i^(m))^2]`` for ``m >= 1``, solved from :func:`partially_synthetic_recursion`."""
+    rec = partially_synthetic_recursion()
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    sol = solve_linear_recursion(rec["beta"], rec["A"], rec["nu1"], k)  # x_k = nu^(k+1)
+    return sol.subs(k, m - 1)
+
+
+def partially_synthetic_S() -> sp.Expr:
+    """``S_m = sum_i nu_i^(m)``: replace ``p`` by ``1`` and ``p^2`` by ``S_0`` (linear in both)."""
+    return sum_over_tokens(partially_synthetic_nu())
+
+
+def theorem2_S(sign: int = 1) -> sp.Expr:
+    """Seddik et al. (2024), Theorem 2, eq. (9): ``S_{m+1}`` as a function of ``m``.
+
+    ``sign = +1`` is the corrected formula; ``sign = -1`` is the one printed in
+    v1 of the paper (``1 + alpha - (alpha / N) beta^m``), which does not solve
+    the paper's own recursion.
+    """
+    if sign not in (1, -1):
+        raise ValueError(f"sign must be +1 or -1, got {sign!r}")
+    num = (1 / N) * (1 + 2 * alpha - (1 - 1 / N) * alpha * beta**m) + (1 - 1 / N) * S0 * (
+        1 + alpha + sign * (alpha / N) * beta**m
+    )
+    return num / (1 + (1 + 1 / N) * alpha)
+
+
+def stationary() -> dict[str, sp.Expr]:
+    """Stationary values (``m -> infinity``) of the partially synthetic and fresh-real schemes (book's derivation).
+
+    Returns
+    -------
+    dict
+        ``"S_inf"``; ``"var_inf"``: per-token stationary variance of ``p_i^(m)``;
+        ``"dev2_inf"``: ``E||p^(inf) - p^(1)||_2^2 = S_inf - S_1`` (because
+        ``E[p^(m) | p^(1)] = p^(1)``); ``"fresh_var_inf"``: per-token stationary
+        variance with fresh real data; ``"fresh_dev2_inf"``: ``E||p^(inf) - p^(1)||_2^2``
+        with fresh real data.
+    """
+    return dict(_stationary())
+
+
+@lru_cache(maxsize=1)
+def _stationary() -> tuple[tuple[str, sp.Expr], ...]:
+    """The cached computation behind ``stationary``."""
+    rec = partially_synthetic_recursion()
+    nu_inf = sp.simplify(rec["A"] / (1 - rec["beta"]))
+    S_inf = sp.factor(sum_over_tokens(nu_inf))
+    S1 = 1 / N + (1 - 1 / N) * S0
+    fresh = sp.simplify(p * (1 - p) / ((N + n) * (1 - beta)))
+    return (
+        ("S_inf", S_inf),
+        ("var_inf", sp.factor(sp.simplify(nu_inf - p**2))),
+        ("dev2_inf", sp.factor(sp.simplify(S_inf - S1))),
+        ("fresh_var_inf", sp.factor(fresh)),
+        ("fresh_dev2_inf", sp.factor(sum_over_tokens(fresh + p * (1 - p) / N))),
+    )
+
+
+def fresh_real_variance() -> sp.Expr:
+    """Per-token variance ``v^(m)`` of the fresh-real scheme, ``v^(m) = p(1-p)/(N+n) + beta v^(m-1)``, ``v^(1) = p(1-p)/N``."""
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    sol = solve_linear_recursion(beta, p * (1 - p) / (N + n), p * (1 - p) / N, k)
+    return sol.subs(k, m - 1)
+
+
+def fresh_real_deviation_first() -> sp.Expr:
+    """``E[(p_i^(m) - p_i^(1))^2] = v^(m) + v^(1) - 2 alpha^(m-1) v^(1)`` for the fresh-real scheme.
+
+    ``Cov(p_i^(m), p_i^(1)) = alpha Cov(p_i^(m-1), p_i^(1))`` because the new real
+    corpus is independent of ``p^(1)`` and the synthetic part has conditional
+    mean ``p^(m-1)``.
+    """
+    v1 = p * (1 - p) / N
+    return fresh_real_variance() + v1 - 2 * alpha ** (m - 1) * v1
+
+
+def tolerance_n(N_value: float, eta: float) -> float:
+    """Largest ``n`` with ``E||p^(inf) - p^(1)||_2^2 <= eta E||p^(1) - p^(0)||_2^2`` (book's tolerance line).
+
+    The ratio of the two sides is ``r = (1 - 1/N) alpha / (1 + (1 + 1/N) alpha)``,
+    which is below ``1/2`` for every ``n``; returns ``inf`` when ``eta`` is never reached.
+    """
+    N_value = check_positive_float(N_value, "N_value")
+    eta = check_fraction(eta, "eta")
+    denom = (1 - 1 / N_value) - eta * (1 + 1 / N_value)
+    if denom <= 0:
+        return float("inf")
+    a = eta / denom
+    return float(a * N_value / (1 - a)) if a < 1 else float("inf")
+
+
+def G_n(n_value: float, s: float) -> float:
+    """The factor ``G_n(s)`` of Lemma 1 / Theorem 3 (Seddik et al. 2024), as read in the research notes.
+
+    ``C_1 s e^{C_0 n/(2e)}`` if ``C_0 n/e + 2 <= s``; ``C_1 s (C_0 n/s)^{s/2}`` if
+    ``C_0 n/4 + 2 <= s < C_0 n/e + 2``; ``2^s - 2`` otherwise.
+    """
+    n_value = check_positive_float(n_value, "n_value")
+    s = check_positive_float(s, "s")
+    if C0 * n_value / np.e + 2 <= s:
+        return float(C1 * s * np.exp(C0 * n_value / (2 * np.e)))
+    if C0 * n_value / 4 + 2 <= s:
+        return float(C1 * s * (C0 * n_value / s) ** (s / 2))
+    return float(2.0**s - 2)
+
+
+def theorem3_bound(N_value: float, n_value: float, s: float) -> float:
+    """Right-hand side of Theorem 3: ``E||p^(m) - p^(1)||_1 < (1/N) sqrt(pi n / 2) G_n(s)`` (any ``m >= 2``)."""
+    N_value = check_positive_float(N_value, "N_value")
+    return float(np.sqrt(np.pi * n_value / 2) * G_n(n_value, s) / N_value)
+
+
+def corollary11_max_n(N_value: float, s: float, eps: float) -> float:
+    """Corollary (11): ``n <= 2 pi e^{-2} min{s - 2, log(sqrt(2) pi N eps / (6 e s))}`` guarantees deviation ``< eps``.
+
+    Returns the right-hand side (negative when no ``n >= 1`` is covered).
+    """
+    N_value = check_positive_float(N_value, "N_value")
+    s = check_positive_float(s, "s")
+    eps = check_positive_float(eps, "eps")
+    inner = np.sqrt(2) * np.pi * N_value * eps / (6 * np.e * s)
+    return float(2 * np.pi * np.exp(-2) * min(s - 2, np.log(inner)))
+
+
+def law_with_S0(s: int, support: int, S0_value: float) -> np.ndarray:
+    """A distribution on ``s`` tokens with ``support`` non-zero entries ``p_i ∝ i^(-gamma)`` and ``sum p_i^2 = S0``.
+
+    ``sum p_i^2`` increases continuously from ``1/support`` (``gamma = 0``) to 1
+    (``gamma -> inf``), so ``gamma`` is the unique root, found by bisection to
+    machine precision.
+    """
+    s = check_positive_int(s, "s")
+    support = check_positive_int(support, "support")
+    S0_value = check_positive_float(S0_value, "S0_value")
+    if support > s:
+        raise ValueError(f"support must be at most s={s}, got {support}")
+    if not 1 / support < S0_value < 1:
+        raise ValueError(f"S0_value must lie in (1/support, 1) = ({1 / support:.4g}, 1), got {S0_value}")
+    ranks = np.arange(1, support + 1, dtype=float)
+
+    def law(gamma: float) -> np.ndarray:
+        w = ranks ** (-gamma)
+        return w / w.sum()
+
+    gamma = brentq(lambda g: law(g) @ law(g) - S0_value, 0.0, 60.0, xtol=1e-14, rtol=1e-15)
+    out = np.zeros(s)
+    out[:support] = law(gamma)
+    return out
+
+
+def random_past_V(generations: int, n_value: int) -> np.ndarray:
+    """Variance of the reference average ``qbar_m = (1/m) sum_{t<m} p_i^(t)`` in units of ``p_i(1-p_i)``.
+
+    Book's derivation for the "random past" scheme: ``1 - V_{m+1} = (1 - V_m)(1 - 1/(n (m+1)^2))``,
+    ``V_1 = 0``.  The per-token variance of ``p^(m)`` is ``1/n + (1 - 1/n) V_m``, so
+    ``S_m = S_0 + (1 - S_0)(1/n + (1 - 1/n) V_m)`` and, for ``m >= 2``,
+    ``E||p^(m) - p^(1)||_2^2 = (1 - S_0)(1/n + (1 - 1/n) V_m)``.  Returns ``V_0..V_generations`` (``V_0 := 0``).
+    """
+    generations = check_positive_int(generations, "generations")
+    n_value = check_positive_int(n_value, "n_value")
+    k = np.arange(2, generations + 1, dtype=float)
+    survive = np.concatenate([[1.0, 1.0], np.cumprod(1 - 1 / (n_value * k**2))])
+    return 1 - survive
+
+
+def random_past_V_limit() -> sp.Expr:
+    """``V_inf = 1 - prod_{k>=2} (1 - 1/(n k^2)) = 1 - sin(pi/sqrt(n)) / ((pi/sqrt(n)) (1 - 1/n))``."""
+    x = 1 / sp.sqrt(n)
+    return 1 - sp.sin(sp.pi * x) / (sp.pi * x * (1 - x**2))
+
+
+def accumulate_V(generations: int, n_value: int, N_value: int) -> np.ndarray:
+    """Per-token variance of ``p_i^(m)`` in the "accumulate" scheme, in units of ``p_i(1-p_i)``.
+
+    Book's derivation: with ``A_m = N + (m-1) n`` samples in the training set of ``p^(m)``,
+    ``1 - V_{m+1} = (1 - V_m)(1 - n / A_{m+1}^2)`` and ``V_1 = 1/N``.  Returns ``V_0..V_generations`` (``V_0 = 0``).
+    """
+    generations = check_positive_int(generations, "generations")
+    n_value = check_positive_int(n_value, "n_value")
+    N_value = check_positive_int(N_value, "N_value")
+    sizes = N_value + np.arange(1, generations, dtype=float) * n_value  # A_2 .. A_generations
+    survive = (1 - 1 / N_value) * np.cumprod(1 - n_value / sizes**2)
+    return 1 - np.concatenate([[1.0, 1 - 1 / N_value], survive])
+
+
+def _most_recent_step(W: np.ndarray, per_model: int) -> np.ndarray:
+    """Map the heterozygosity matrix ``W`` of the window (oldest first) to the matrix of the next window.
+
+    The new model is fitted on ``j = per_model`` samples of each of the ``L`` models of
+    the window: ``H(new, t) = (1/L) sum_u H(u, t)`` and
+    ``H(new, new) = (1/L^2) sum_{u,u'} H(u, u') - (1/(L^2 j)) sum_u H(u, u)``.
+    The returned matrix has one more row and column than ``W``.
+    """
+    L = W.shape[0]
+    out = np.empty((L + 1, L + 1))
+    out[:L, :L] = W
+    out[-1, :L] = out[:L, -1] = W.mean(axis=0)
+    out[-1, -1] = W.mean() - np.trace(W) / (L**2 * per_model)
+    return out
+
+
+def most_recent_h(generations: int, n_value: int, window: int) -> np.ndarray:
+    """``h_m = (1 - S_m) / (1 - S_0)`` for the "most recent ``K``" scheme (book's derivation), ``m = 0..generations``.
+
+    Write ``H(t, u) = 1 - sum_i E[p_i^(t) p_i^(u)]``.  A model fitted on
+    ``j = floor(n/K)`` fresh samples of each of the last ``L = min(m, K)`` models has
+    conditional mean the average of those models, whence the linear map of
+    ``_most_recent_step``.  The truth ``p^(0)`` is deterministic, so
+    ``H(0, .) = 1 - S_0`` and every ``H`` is ``(1 - S_0)`` times a number that
+    depends on ``n`` and ``K`` only.
+    """
+    generations = check_positive_int(generations, "generations")
+    n_value = check_positive_int(n_value, "n_value")
+    window = check_positive_int(window, "window")
+    if window > n_value:
+        raise ValueError(f"window must be at most n_value={n_value}, got {window}")
+    per_model = n_value // window
+    W = np.ones((1, 1))  # H(0, 0) in units of 1 - S_0
+    h = [1.0]
+    for _ in range(generations):
+        W = _most_recent_step(W, per_model)[-window:, -window:]
+        h.append(W[-1, -1])
+    return np.array(h)
+
+
+def most_recent_n_eff(n_value: int, window: int) -> float:
+    """Effective sample size ``1 / (1 - lambda)`` of the "most recent ``K``" scheme (book's derivation).
+
+    ``lambda`` is the largest eigenvalue of the linear map of a full window's
+    ``K x K`` symmetric heterozygosity matrix; in the long run ``1 - S_m`` decays
+    like ``lambda^m``, as in the fully synthetic chain with ``n_eff`` samples
+    (``n_eff = n`` for ``K = 1``).
+    """
+    n_value = check_positive_int(n_value, "n_value")
+    window = check_positive_int(window, "window")
+    if window > n_value:
+        raise ValueError(f"window must be at most n_value={n_value}, got {window}")
+    per_model = n_value // window
+    pairs = [(i, j) for i in range(window) for j in range(i, window)]
+    M = np.zeros((len(pairs), len(pairs)))
+    for col, (i, j) in enumerate(pairs):
+        W = np.zeros((window, window))
+        W[i, j] = W[j, i] = 1.0
+        out = _most_recent_step(W, per_model)[1:, 1:]
+        M[:, col] = [out[a, b] for a, b in pairs]
+    lam = float(np.max(np.abs(np.linalg.eigvals(M))))
+    return 1 / (1 - lam)

@@ -1,0 +1,163 @@
+"""Closed forms of ``collapse_utils.theory.mixing`` against exact arithmetic and Monte Carlo of ``simulate_chain``."""
+
+import numpy as np
+import pytest
+import sympy as sp
+from stats_helpers import assert_mean_close
+
+from collapse_utils.chains import simulate_chain
+from collapse_utils.theory import mixing as mx
+from collapse_utils.theory.core import S0, m, n, numeric
+
+P4 = np.array([0.4, 0.3, 0.2, 0.1])
+R = 20_000
+
+
+def _values(N_value, n_value, S0_value):
+    return {mx.N: N_value, n: n_value, S0: S0_value}
+
+
+def test_derived_recursion_is_the_papers():
+    """Proof of Theorem 2: nu^(m) = (1-a)(1+2a) p/N + (1-1/N)(1-a^2) p^2 + beta nu^(m-1), nu^(1) = p/N + (1-1/N) p^2."""
+    rec = mx.partially_synthetic_recursion()
+    a, p, N = mx.alpha, mx.p, mx.N
+    assert sp.simplify(rec["A"] - ((1 - a) * (1 + 2 * a) * p / N + (1 - 1 / N) * (1 - a**2) * p**2)) == 0
+    assert sp.simplify(rec["beta"] - mx.beta) == 0
+    assert sp.simplify(rec["nu1"] - (p / N + (1 - 1 / N) * p**2)) == 0
+
+
+@pytest.mark.parametrize("N_value, n_value, S0_value", [(20, 30, sp.Rational(3, 10)), (100, 10, sp.Rational(1, 10)), (7, 200, sp.Rational(2, 3))])
+def test_theorem2_erratum_exact(N_value, n_value, S0_value):
+    """Eq. (9) with '+' equals the solved recursion exactly (rationals); the printed '-' does not."""
+    S = mx.partially_synthetic_S().subs(_values(N_value, n_value, S0_value))
+    plus = mx.theorem2_S(+1).subs(_values(N_value, n_value, S0_value))
+    minus = mx.theorem2_S(-1).subs(_values(N_value, n_value, S0_value))
+    for k in range(1, 8):
+        exact = sp.simplify(S.subs(m, k + 1))
+        assert exact.is_Rational
+        assert sp.simplify(plus.subs(m, k) - exact) == 0
+        assert sp.simplify(minus.subs(m, k) - exact) != 0
+
+
+def test_partially_synthetic_S_and_deviation_monte_carlo():
+    """Theorem 2 (corrected) for S_m, and E||p^(m) - p^(1)||_2^2 = S_m - S_1, against simulate_chain."""
+    N_value, n_value, gens = 20, 30, 8
+    res = simulate_chain(P4, n=n_value, n_real=N_value, generations=gens, scheme="partially-synthetic", replicas=R, seed=11)
+    S = numeric(mx.partially_synthetic_S(), [m, mx.N, n, S0])
+    ms = np.array([1, 2, 3, 8])
+    s0 = float(P4 @ P4)
+    assert_mean_close(res.sigma[ms], S(ms, N_value, n_value, s0), axis=1, what="S_m")
+    dev2 = ((res.probs[ms] - res.probs[1]) ** 2).sum(axis=2)
+    assert_mean_close(dev2[1:], S(ms[1:], N_value, n_value, s0) - S(1, N_value, n_value, s0), axis=1, what="dev2")
+
+
+def test_printed_theorem2_is_rejected_by_monte_carlo():
+    """The printed '-' version of eq. (9) is far outside the tolerance at m + 1 = 2 (N = 5, n = 50)."""
+    N_value, n_value = 5, 50
+    res = simulate_chain(P4, n=n_value, n_real=N_value, generations=2, scheme="partially-synthetic", replicas=R, seed=12)
+    minus = numeric(mx.theorem2_S(-1), [m, mx.N, n, S0])(1, N_value, n_value, float(P4 @ P4))
+    plus = numeric(mx.theorem2_S(+1), [m, mx.N, n, S0])(1, N_value, n_value, float(P4 @ P4))
+    assert_mean_close(res.sigma[2], plus, what="'+' formula")
+    with pytest.raises(AssertionError):
+        assert_mean_close(res.sigma[2], minus, what="'-' formula")
+
+
+def test_stationary_variance_partially_synthetic():
+    """Per-token stationary variance p(1-p)(N+3n)/(N^2+2Nn+n) at m = 25 (beta^24 < 1e-8 is negligible)."""
+    N_value, n_value = 30, 60
+    res = simulate_chain(P4, n=n_value, n_real=N_value, generations=25, scheme="partially-synthetic", replicas=R, seed=13, record="stats")
+    var = numeric(mx.stationary()["var_inf"], [mx.p, mx.N, n])(P4, N_value, n_value)
+    assert_mean_close((res.final - P4) ** 2, var, axis=0, what="Var_inf")
+
+
+def test_fresh_real_variance_and_deviation():
+    """Fresh-real scheme: v^(m) = p(1-p)/(N+n) + beta v^(m-1) and E(p^(m)-p^(1))^2 = v^(m) + v^(1) - 2 alpha^(m-1) v^(1)."""
+    N_value, n_value, gens = 30, 60, 6
+    res = simulate_chain(P4, n=n_value, n_real=N_value, generations=gens, scheme="fresh-real", replicas=R, seed=14)
+    ms = np.array([1, 2, 3, 6])
+    v = numeric(mx.fresh_real_variance(), [m, mx.p, mx.N, n])
+    d = numeric(mx.fresh_real_deviation_first(), [m, mx.p, mx.N, n])
+    sq = (res.probs[ms] - P4) ** 2
+    assert_mean_close(sq, v(ms[:, None], P4, N_value, n_value), axis=1, what="v^(m)")
+    dev = (res.probs[ms[1:]] - res.probs[1]) ** 2
+    assert_mean_close(dev, d(ms[1:, None], P4, N_value, n_value), axis=1, what="deviation from p^(1)")
+
+
+def test_random_past_closed_form():
+    """Random past: S_m = S_0 + (1-S_0)(1/n + (1-1/n) V_m), and E||p^(m) - p^(1)||_2^2 = S_m - S_0 for m >= 2."""
+    n_value, gens = 10, 40
+    res = simulate_chain(P4, n=n_value, generations=gens, scheme="random-past", replicas=R, seed=15)
+    V = mx.random_past_V(gens, n_value)
+    s0 = float(P4 @ P4)
+    ms = np.array([1, 2, 5, 40])
+    var = 1 / n_value + (1 - 1 / n_value) * V[ms]
+    assert_mean_close(res.sigma[ms], s0 + (1 - s0) * var, axis=1, what="S_m")
+    dev2 = ((res.probs[ms[1:]] - res.probs[1]) ** 2).sum(axis=2)
+    assert_mean_close(dev2, (1 - s0) * var[1:], axis=1, what="dev2")
+
+
+def test_random_past_limit_is_the_product():
+    """V_inf = 1 - sin(pi/sqrt n) / ((pi/sqrt n)(1 - 1/n)) is the limit of the product recursion."""
+    limit = numeric(mx.random_past_V_limit(), [n])
+    for n_value in (2, 10, 100):
+        assert np.isclose(limit(n_value), mx.random_past_V(200_000, n_value)[-1], atol=1e-6)
+
+
+@pytest.mark.parametrize("window", [1, 2, 5])
+def test_most_recent_closed_form(window):
+    """Most recent K: 1 - S_m = (1 - S_0) h_m with h from the linear window map, at K = 1, 2, 5."""
+    n_value, gens = 10, 30
+    res = simulate_chain(P4, n=n_value, generations=gens, scheme="most-recent", window=window, replicas=R, seed=16 + window, record="stats")
+    h = mx.most_recent_h(gens, n_value, window)
+    ms = np.array([1, 2, 3, 7, 15, 30])
+    s0 = float(P4 @ P4)
+    assert_mean_close(res.sigma[ms], 1 - (1 - s0) * h[ms], axis=1, what=f"S_m, K={window}")
+
+
+def test_most_recent_n_eff():
+    """K = 1 is the fully synthetic chain (n_eff = n); h_m decays at rate 1 - 1/n_eff for larger K."""
+    assert np.isclose(mx.most_recent_n_eff(10, 1), 10)
+    h = mx.most_recent_h(2000, 10, 4)
+    assert np.isclose(h[-1] / h[-2], 1 - 1 / mx.most_recent_n_eff(10, 4), rtol=1e-9)
+
+
+def test_accumulate_closed_form():
+    """Accumulate: 1 - V_{m+1} = (1 - V_m)(1 - n/A_{m+1}^2), V_1 = 1/N, per-token variance in units of p(1-p)."""
+    N_value, n_value, gens = 10, 10, 20
+    res = simulate_chain(P4, n=n_value, n_real=N_value, generations=gens, scheme="accumulate", replicas=R, seed=21)
+    V = mx.accumulate_V(gens, n_value, N_value)
+    ms = np.array([1, 2, 5, 20])
+    assert_mean_close((res.probs[ms] - P4) ** 2, V[ms, None] * P4 * (1 - P4), axis=1, what="accumulate variance")
+
+
+def test_theorem3_bound_holds_where_informative():
+    """Theorem 3 at s = 3, N = 2000, n = 50: the Monte Carlo deviation lies below the bound, which is below 2."""
+    N_value, n_value = 2000, 50
+    p0 = np.array([0.5, 0.3, 0.2])
+    bound = mx.theorem3_bound(N_value, n_value, 3)
+    assert bound < 2
+    res = simulate_chain(p0, n=n_value, n_real=N_value, generations=20, scheme="partially-synthetic", replicas=2000, seed=22, record="stats")
+    assert res.l1_first[2:].mean(axis=1).max() < bound
+
+
+def test_theorem3_is_vacuous_at_the_papers_sizes():
+    """At N = 100, n = 10, s = 600 (Figures 3-4) the bound exceeds the trivial bound ||.||_1 <= 2 by far."""
+    assert mx.theorem3_bound(100, 10, 600) > 1e4
+    assert mx.corollary11_max_n(100, 600, 0.1) < 1
+
+
+def test_tolerance_line_inverts_the_ratio():
+    for N_value, eta in [(100, 0.1), (1000, 0.25)]:
+        n_star = mx.tolerance_n(N_value, eta)
+        a = n_star / (N_value + n_star)
+        assert np.isclose((1 - 1 / N_value) * a / (1 + (1 + 1 / N_value) * a), eta)
+    assert mx.tolerance_n(100, 0.5) == np.inf
+
+
+def test_law_with_S0():
+    p0 = mx.law_with_S0(600, 52, 0.1)
+    assert np.count_nonzero(p0) == 52 and np.isclose(p0.sum(), 1) and np.isclose(p0 @ p0, 0.1, rtol=1e-12)
+    with pytest.raises(ValueError, match="S0_value"):
+        mx.law_with_S0(600, 52, 0.01)
+    with pytest.raises(ValueError, match="support"):
+        mx.law_with_S0(10, 52, 0.1)
