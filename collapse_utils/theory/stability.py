@@ -1,0 +1,123 @@
+"""Closed forms for retraining a Gaussian on real plus synthetic data (the book's own analysis).
+
+Bertrand et al. (2024) prove local stability of iterative retraining when the
+proportion of real data is large enough; we could not read their theorem
+statements.  The formulas here are exact results for the Gaussian models of
+:func:`collapse_utils.stability.simulate_retraining`, derived by the book:
+``N`` real and ``M = lambda N`` synthetic samples per generation.
+
+Every second moment is computed by :func:`expect`, which expands a polynomial
+in independent zero-mean noises and replaces ``E[eps^2]`` by its variance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sympy as sp
+
+__all__ = [
+    "N",
+    "contraction_factor",
+    "expect",
+    "lam",
+    "mean_only_error",
+    "mean_variance_recursion",
+    "sigma",
+    "stationary",
+]
+
+#: Real samples ``N``, synthetic-to-real ratio ``lambda``, true standard deviation ``sigma*``, generation ``t``.
+N = sp.Symbol("N", positive=True)
+lam = sp.Symbol("lambda", nonnegative=True)
+sigma = sp.Symbol(r"\sigma_*", positive=True)
+t = sp.Symbol("t", integer=True, nonnegative=True)
+
+
+def expect(expr: sp.Expr, variances: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
+    """``E[expr]`` for a polynomial in independent zero-mean noises with the given variances."""
+    poly = sp.Poly(sp.expand(expr), *variances)
+    total = sp.Integer(0)
+    for powers, coeff in poly.terms():
+        if any(p % 2 for p in powers):
+            continue  # odd moments of zero-mean symmetric noises vanish
+        if any(p > 2 for p in powers):
+            raise ValueError("expect handles second moments only")
+        term = coeff
+        for sym, p in zip(variances, powers):
+            if p == 2:
+                term *= variances[sym]
+        total += term
+    return sp.simplify(total)
+
+
+def contraction_factor() -> sp.Expr:
+    """``a = lambda / (1 + lambda)``: ``E[mu_{t+1} - mu* | mu_t] = a (mu_t - mu*)`` (both real-data schemes)."""
+    e = sp.Symbol("e_t", real=True)
+    mean_next = (N * 0 + lam * N * e) / (N + lam * N)  # noises have mean zero
+    return sp.simplify(mean_next / e)
+
+
+def mean_only_error(real: str = "fresh") -> dict[str, sp.Expr]:
+    """Mean-only model: recursion and solution of ``E (mu_t - mu*)^2``.
+
+    Returns a dict with ``"a2"`` and ``"b"`` (``E e_{t+1}^2 = a2 E e_t^2 + b``),
+    ``"stationary"`` and ``"solution"`` (generation 0 fitted on ``N`` real samples).
+    For ``real="fixed"`` the error is split as ``e_t = r + d_t`` where ``r`` is the
+    error of the fixed real sample and ``d_t`` the distance to it.
+    """
+    e, er, es = sp.symbols("e_t epsilon_r epsilon_s", real=True)
+    a = contraction_factor()
+    M = lam * N
+    if real == "fresh":
+        e_next = (N * er + M * (e + es)) / (N + M)
+        second = expect(e_next**2 - a**2 * e**2, {er: sigma**2 / N, es: sigma**2 / M})
+        a2, b, start = a**2, second, sigma**2 / N
+        stat = sp.simplify(b / (1 - a2))
+        sol = sp.simplify(stat + a2**t * (start - stat))
+    elif real == "fixed":
+        d_next = M * (e + es) / (N + M)  # here e is d_t, the distance to the real-sample mean
+        b = expect(d_next**2 - a**2 * e**2, {es: sigma**2 / M})
+        a2, start = a**2, sp.Integer(0)
+        stat_d = sp.simplify(b / (1 - a2))
+        stat = sp.simplify(sigma**2 / N + stat_d)
+        sol = sp.simplify(sigma**2 / N + stat_d * (1 - a2**t))
+    else:
+        raise ValueError(f"real must be 'fresh' or 'fixed', got {real!r}")
+    return {"a2": sp.simplify(a2), "b": sp.simplify(b), "stationary": stat, "solution": sol}
+
+
+def mean_variance_recursion(real: str = "fresh") -> tuple[sp.Matrix, sp.Matrix, sp.Matrix]:
+    """Mean-and-variance model: ``x_{t+1} = A x_t + b`` for ``x_t = (E e_t^2, E sigma_t^2)``, and ``x_0``.
+
+    For ``real="fresh"``, ``e_t = mu_t - mu*``; for ``real="fixed"``, ``e_t`` is
+    the distance ``mu_t - rbar`` to the mean of the fixed real sample (whose own
+    error adds ``sigma*^2 / N``).  Variances are maximum-likelihood (divisor
+    ``N + M``); the fixed real sample's ML variance has mean ``(1 - 1/N) sigma*^2``.
+    """
+    M = lam * N
+    e, s2, er, es = sp.symbols("e_t s_t^2 epsilon_r epsilon_s", real=True)
+    noise = {er: sigma**2 / N, es: s2 / M}
+    if real == "fresh":
+        e_next = (N * er + M * (e + es)) / (N + M)
+        gap = er - e - es  # rbar - sbar
+        ss_real = (N - 1) * sigma**2  # E of the real sum of squared deviations
+        x0 = sp.Matrix([sigma**2 / N, (1 - 1 / N) * sigma**2])
+    elif real == "fixed":
+        e_next = M * (e + es) / (N + M)
+        gap = -e - es
+        ss_real = (N - 1) * sigma**2  # N S_r, averaged over the fixed sample (the recursion is linear in S_r)
+        x0 = sp.Matrix([0, (1 - 1 / N) * sigma**2])
+    else:
+        raise ValueError(f"real must be 'fresh' or 'fixed', got {real!r}")
+    second_e = sp.expand(expect(e_next**2, {**noise}))
+    var_next = sp.expand((ss_real + (M - 1) * s2 + N * M / (N + M) * expect(gap**2, {**noise})) / (N + M))
+    rows = [second_e, var_next]
+    A = sp.Matrix([[sp.simplify(r.coeff(e**2)), sp.simplify(r.coeff(s2))] for r in rows])
+    b = sp.Matrix([sp.simplify(r.subs({e: 0, s2: 0})) for r in rows])
+    return A, b, x0
+
+
+def stationary(A: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
+    """Fixed point ``(I - A)^-1 b`` of ``x -> A x + b``."""
+    return sp.simplify((sp.eye(A.shape[0]) - A).LUsolve(b))
