@@ -1,0 +1,120 @@
+"""Closed forms of the chapter *Curated self-consuming loops* (Ferbach et al. 2024).
+
+Ferbach et al. state the curated update ``p_{t+1} = p_t H^K_{p_t}`` and its
+consequences; the identities below are the book's own derivations of them for a
+categorical model (the paper's theorem text was not available to us).  Each
+function returns SymPy objects that a chapter displays and a test evaluates.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+__all__ = [
+    "covariance_identity",
+    "k2_factor",
+    "k2_normalisation",
+    "kl_bound_with_real_data",
+    "laplace_normalisation",
+    "tilt_maximises_regularised_reward",
+    "tilted_reward_increment",
+]
+
+u = sp.Symbol("u", nonnegative=True)
+t = sp.Symbol("t", positive=True)
+phi = sp.Symbol("phi", positive=True)
+
+
+def _vocab(s: int):
+    p = sp.symbols(f"p1:{s + 1}", positive=True)
+    w = sp.symbols(f"w1:{s + 1}", positive=True)
+    return p, w
+
+
+def k2_factor(s: int = 3):
+    """``(p, w, H)``: symbols and ``H^2_p(x) = sum_y p_y 2 w_x / (w_x + w_y)`` with ``w = e^r``."""
+    p, w = _vocab(s)
+    H = [sum(p[y] * 2 * w[x] / (w[x] + w[y]) for y in range(s)) for x in range(s)]
+    return p, w, H
+
+
+def k2_normalisation(s: int = 3) -> sp.Expr:
+    """``sum_x p_x H^2_p(x) - (sum_x p_x)^2``, which simplifies to ``0``: the ``K = 2`` update sums to one."""
+    p, _, H = k2_factor(s)
+    return sp.simplify(sum(p[x] * H[x] for x in range(s)) - sum(p) ** 2)
+
+
+def laplace_normalisation(K: sp.Symbol | int = sp.Symbol("K", positive=True, integer=True), s: int = 3):
+    """``(lhs, rhs)`` of ``sum_x p_x K w_x e^{-u w_x} M(u)^{K-1} = -d/du M(u)^K``.
+
+    Integrating over ``u`` from ``0`` to ``infinity`` gives
+    ``sum_x p_x H^K_p(x) = M(0)^K - M(infinity)^K = 1``: the update sums to one
+    for every ``K`` (book's own derivation).
+    """
+    p, w = _vocab(s)
+    M = sum(p[y] * sp.exp(-u * w[y]) for y in range(s))
+    lhs = sum(p[x] * K * w[x] * sp.exp(-u * w[x]) * M ** (K - 1) for x in range(s))
+    rhs = -sp.diff(M**K, u)
+    return lhs, rhs
+
+
+def tilt_maximises_regularised_reward(s: int = 3):
+    """Stationarity of ``E_p r - KL(p || p0) / t`` on the simplex at ``p = p0 e^{t r} / Z``.
+
+    Returns the list of partial derivatives of the Lagrangian evaluated at the
+    tilt (each simplifies to ``0``) and the Hessian's diagonal (negative).
+    """
+    p = sp.symbols(f"q1:{s + 1}", positive=True)
+    p0 = sp.symbols(f"p1:{s + 1}", positive=True)
+    r = sp.symbols(f"r1:{s + 1}", real=True)
+    lam = sp.Symbol("lambda")
+    objective = sum(p[i] * r[i] for i in range(s)) - sum(p[i] * sp.log(p[i] / p0[i]) for i in range(s)) / t
+    lagrangian = objective - lam * (sum(p) - 1)
+    Z = sum(p0[i] * sp.exp(t * r[i]) for i in range(s))
+    at_tilt = {p[i]: p0[i] * sp.exp(t * r[i]) / Z for i in range(s)}
+    lam_star = r[0] - (sp.log(at_tilt[p[0]] / p0[0]) + 1) / t
+    grads = [sp.simplify(sp.expand_log(sp.diff(lagrangian, p[i]).subs(at_tilt).subs(lam, lam_star), force=True))
+             for i in range(s)]
+    hessian_diag = [sp.diff(objective, p[i], 2) for i in range(s)]
+    return grads, hessian_diag
+
+
+def tilted_reward_increment() -> tuple[sp.Expr, sp.Expr]:
+    """``K -> infinity``: ``E_{p_{t+1}} e^r - E_{p_t} e^r`` and ``Var_{p_t}(e^r) / E_{p_t} e^r`` for two outcomes.
+
+    The two expressions are equal (book's own derivation of the monotone reward).
+    """
+    a, w1, w2 = sp.symbols("a w1 w2", positive=True)
+    mean = a * w1 + (1 - a) * w2
+    second = a * w1**2 + (1 - a) * w2**2
+    increment = second / mean - mean
+    return increment, (second - mean**2) / mean
+
+
+def covariance_identity(s: int = 3) -> sp.Expr:
+    """``E_{pH}[f] - E_p[f] - (1/2) sum_{x,y} p_x p_y (f_x - f_y)(H_x - H_y)`` (equals ``0`` when ``sum p = 1``).
+
+    With ``f`` and ``H`` both increasing in the reward, every term of the double
+    sum is non-negative: curation raises the expectation of every increasing
+    function of the reward, for every ``K`` (book's own derivation).  Returned
+    with ``p_s`` eliminated through ``sum p = 1``.
+    """
+    p = sp.symbols(f"p1:{s + 1}", positive=True)
+    f = sp.symbols(f"f1:{s + 1}", real=True)
+    H = sp.symbols(f"H1:{s + 1}", real=True)
+    gain = sum(p[x] * H[x] * f[x] for x in range(s)) - sum(p[x] * f[x] for x in range(s))
+    double = sp.Rational(1, 2) * sum(p[x] * p[y] * (f[x] - f[y]) * (H[x] - H[y]) for x in range(s) for y in range(s))
+    # use E_p H = 1 and sum p = 1
+    constraint_H = {H[-1]: (1 - sum(p[x] * H[x] for x in range(s - 1))) / p[-1]}
+    expr = (gain - double).subs(constraint_H).subs(p[-1], 1 - sum(p[:-1]))
+    return sp.simplify(expr)
+
+
+def kl_bound_with_real_data() -> sp.Expr:
+    """``log(1 / phi)``: the bound ``KL(p_data || p_t) <= log(1 / phi)`` when ``p_t >= phi p_data``.
+
+    ``phi`` is the real fraction (``phi = 1 / (1 + lambda)`` in Ferbach et al.), so
+    the bound is ``log(1 + lambda)``.  Proof: ``log(p_data / p_t) <= log(1 / phi)``
+    pointwise; average under ``p_data``.
+    """
+    return sp.log(1 / phi)

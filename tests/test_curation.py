@@ -1,0 +1,116 @@
+"""Curated self-consuming loops (collapse_utils.curation): theory against Monte Carlo."""
+
+import itertools
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from collapse_utils.curation import (
+    curate_counts,
+    curation_factor,
+    expected_trajectory,
+    expected_update,
+    reward_tilt,
+    simulate_curation,
+)
+from collapse_utils.theory import curation as tc
+from stats_helpers import assert_mean_close
+
+P = np.array([0.4, 0.3, 0.2, 0.1])
+R = np.array([0.0, 0.5, 1.0, 2.0])
+
+
+def brute_force_factor(p, r, K):
+    """H^K_p by enumerating all K - 1 competitors (definition of H, small K only)."""
+    w = np.exp(r)
+    H = np.zeros_like(p)
+    for others in itertools.product(range(p.size), repeat=K - 1):
+        H += np.prod(p[list(others)]) * K * w / (w + w[list(others)].sum())
+    return H
+
+
+@pytest.mark.parametrize("K", [1, 2, 3, 4])
+def test_factor_matches_enumeration_and_sums_to_one(K):
+    H = curation_factor(P, R, K)
+    np.testing.assert_allclose(H, brute_force_factor(P, R, K) if K > 1 else 1.0, rtol=1e-9)
+    assert abs(P @ H - 1) < 1e-10
+
+
+@pytest.mark.parametrize("K", [2, 5])
+def test_one_curated_generation_has_mean_p_H(K):
+    """E[p_1] = p_0 H^K_{p_0} (the expected update of Ferbach et al.), from finite-sample curation."""
+    res = simulate_curation(P, R, K=K, n=50, generations=1, replicas=20_000, seed=11)
+    assert_mean_close(res.probs[1], expected_update(P, R, K), axis=0, what=f"E p_1, K={K}")
+
+
+def test_real_fraction_mixes_linearly():
+    """E[p_1] = phi p_data + (1 - phi) p_0 H^K_{p_0} with fresh real data."""
+    res = simulate_curation(P, R, K=3, n=40, generations=1, real_fraction=0.25, replicas=20_000, seed=5)
+    assert_mean_close(res.probs[1], expected_update(P, R, 3, real_fraction=0.25), axis=0, what="mixed E p_1")
+
+
+def test_large_K_is_the_reward_tilt():
+    """H^K_p -> e^r / E_p e^r as K -> infinity, so p_t -> p_0 e^{t r} / Z."""
+    tilt = reward_tilt(P, R, 1.0)
+    np.testing.assert_allclose(expected_update(P, R, 4000), tilt, atol=2e-3)
+    traj = expected_trajectory(P, R, 4000, generations=3)
+    np.testing.assert_allclose(traj, reward_tilt(P, R, np.arange(4)), atol=5e-3)
+
+
+def test_expected_reward_is_monotone_and_entropy_falls():
+    for K in (2, 3, 10):
+        traj = expected_trajectory(P, R, K, generations=15)
+        assert np.all(np.diff(traj @ R) >= -1e-12)
+        ent = -(traj * np.log(traj)).sum(1)
+        assert ent[-1] < ent[0]
+
+
+def test_kl_bound_with_real_data():
+    phi = 0.2
+    traj = expected_trajectory(P, R, 6, generations=60, real_fraction=phi)
+    kl = (P * np.log(P / traj)).sum(1)
+    bound = float(tc.kl_bound_with_real_data().subs(tc.phi, phi))
+    assert np.all(kl <= bound + 1e-12)
+
+
+def test_sympy_identities():
+    assert tc.k2_normalisation(3) == 0
+    lhs, rhs = tc.laplace_normalisation()
+    assert sp.simplify(lhs - rhs) == 0
+    grads, _ = tc.tilt_maximises_regularised_reward()
+    assert grads == [0, 0, 0]
+    inc, var = tc.tilted_reward_increment()
+    assert sp.simplify(inc - var) == 0
+    assert tc.covariance_identity(3) == 0
+
+
+def test_curate_counts_with_K1_is_plain_sampling():
+    rng = np.random.default_rng(3)
+    counts = curate_counts(np.tile(P, (5000, 1)), R, 1, 30, rng)
+    assert counts.sum(1).tolist() == [30] * 5000
+    assert_mean_close(counts / 30, P, axis=0, what="K=1")
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(K=0),
+        dict(K=2, n=0),
+        dict(K=2, real_fraction=1.5),
+        dict(K=2, r=np.zeros(3)),
+        dict(K=2, r=np.array([0, 1, np.nan, 0])),
+        dict(K=2, p0=np.array([0.5, 0.6, 0.0, 0.0])),
+    ],
+)
+def test_bad_input_raises(kwargs):
+    base = dict(p0=P, r=R, K=2, n=10, generations=2)
+    base.update(kwargs)
+    p0, r = base.pop("p0"), base.pop("r")
+    with pytest.raises(ValueError):
+        simulate_curation(p0, r, **base)
+
+
+def test_bad_time_raises():
+    with pytest.raises(ValueError, match="t must"):
+        reward_tilt(P, R, -1.0)
