@@ -33,7 +33,7 @@ __all__ = ["STRATEGIES", "choose_strategy", "sample_counts"]
 STRATEGIES: tuple[str, ...] = ("multinomial", "inverse-cdf")
 
 #: ``"auto"`` uses the inverse CDF when ``n * INVERSE_CDF_RATIO <= k`` (measured crossover, ``benchmarks/``).
-INVERSE_CDF_RATIO = 4
+INVERSE_CDF_RATIO = 1
 
 
 def choose_strategy(n: int, k: int) -> str:
@@ -41,7 +41,7 @@ def choose_strategy(n: int, k: int) -> str:
 
     The conditional-binomial sampler costs about one binomial variate per
     category; the inverse CDF costs one uniform and one binary search per draw.
-    On NumPy 2 the two break even near ``n = k / 4``.
+    On NumPy 2.4 the two break even for ``n`` between ``k / 4`` and ``k``.
     """
     return "inverse-cdf" if n * INVERSE_CDF_RATIO <= k else "multinomial"
 

@@ -1,0 +1,294 @@
+"""Speed of the simulation core: ``simulate_chain`` / ``collapse_times`` against plain loops and the machine's floor.
+
+Run with ``make benchmark`` (or ``.venv/bin/python benchmarks/bench_chain.py``; ``--quick`` for a smoke run).
+
+For every workload it prints
+
+* ``ours``: wall time of the library call (best of a few runs for short ones);
+* ``reference``: wall time of a plain implementation of the same computation -- a Python loop over
+  replicas (and generations) that draws each replica's tokens with ``rng.choice`` + ``np.bincount`` and
+  computes the same per-generation statistics with NumPy on the dense vector.  Where the full reference
+  would take minutes it is run on a subset of replicas/generations and scaled linearly (said in the row);
+* ``speed-up`` = reference / ours (target >= 20);
+* ``floor`` = ours / the time NumPy needs to draw the uniform variates the run needs, about one per live
+  token or per sample, whichever is fewer, summed over replicas and sampling calls (target <= 3);
+* ``peak MiB``: peak memory traced by ``tracemalloc`` during the library call.
+
+Then it times one widget update (simulate + draw + render to PNG) of every explorer module found by
+``collapse_utils.explorers.available()`` with ``collapse_utils.widgets.time_update``.
+All ratios come from one run, so the noise of a shared machine largely cancels in them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import numpy as np
+from scipy.optimize import brentq
+
+from collapse_utils import chains
+from collapse_utils.chains import collapse_times, simulate_chain
+
+SEED = 2024
+
+
+# ---------------------------------------------------------------- the paper's p
+def seddik_p(s: int = 600, support: int = 52, S0: float = 0.1) -> np.ndarray:
+    """A ``p`` with ``s`` tokens, ``support`` of them alive, geometric weights tuned so that ``sum p_i^2 = S0``."""
+
+    def weights(a: float) -> np.ndarray:
+        w = np.exp(-a * np.arange(support))
+        return w / w.sum()
+
+    a = brentq(lambda a: weights(a) @ weights(a) - S0, 1e-9, 50.0)
+    p = np.zeros(s)
+    p[:support] = weights(a)
+    return p
+
+
+def zipf_p(s: int) -> np.ndarray:
+    """Zipf-like next-token law ``p_i proportional to 1 / i`` on ``s`` tokens."""
+    p = 1.0 / np.arange(1, s + 1)
+    return p / p.sum()
+
+
+# ---------------------------------------------------------------- plain reference implementations
+def _row_stats(p: np.ndarray, first: np.ndarray, truth: np.ndarray) -> tuple[float, ...]:
+    nz = p[p > 0]
+    return (p @ p, p.max(), nz.size, -(nz * np.log(nz)).sum(), np.abs(p - first).sum(), np.abs(p - truth).sum())
+
+
+def reference_chain(p0, *, n, generations, scheme="fully-synthetic", n_real=0, window=1, replicas=1, seed=0):
+    """The plain loop: replica by replica, generation by generation, ``rng.choice`` + ``bincount``."""
+    rng = np.random.default_rng(seed)
+    s = p0.size
+    stats = np.empty((generations + 1, replicas, 6))
+    per_model = n // window
+
+    def draw(p, k):
+        return np.bincount(rng.choice(s, size=k, p=p), minlength=s)
+
+    for r in range(replicas):
+        if scheme == "partially-synthetic":
+            real = draw(p0, n_real)
+            current = real / n_real
+        elif scheme == "most-recent":
+            current = draw(p0, per_model) / per_model
+        else:
+            current = draw(p0, n) / n
+        first = current
+        stats[0, r] = _row_stats(p0, first, p0)
+        stats[1, r] = _row_stats(current, first, p0)
+        recent = [p0, current]
+        past_sum = p0 + current
+        for m in range(2, generations + 1):
+            if scheme == "fully-synthetic":
+                current = draw(current, n) / n
+            elif scheme == "partially-synthetic":
+                current = (real + draw(current, n)) / (n_real + n)
+            elif scheme == "most-recent":
+                current = sum(draw(q, per_model) for q in recent[-window:]) / (per_model * len(recent[-window:]))
+            elif scheme == "random-past":
+                current = draw(past_sum / m, n) / n
+                past_sum = past_sum + current
+            else:
+                raise ValueError(scheme)
+            recent.append(current)
+            stats[m, r] = _row_stats(current, first, p0)
+    return stats
+
+
+def reference_collapse(p0, *, n, replicas, seed=0):
+    """The plain loop for collapse times: each replica resampled until one token holds all ``n`` samples."""
+    rng = np.random.default_rng(seed)
+    s = p0.size
+    times = np.empty(replicas)
+    for r in range(replicas):
+        counts = np.bincount(rng.choice(s, size=n, p=p0), minlength=s)
+        t = 1
+        while counts.max() < n:
+            counts = np.bincount(rng.choice(s, size=n, p=counts / n), minlength=s)
+            t += 1
+        times[r] = t
+    return times
+
+
+# ---------------------------------------------------------------- measuring
+def wall(fn: Callable[[], object], repeats: int = 1) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def peak_mib(fn: Callable[[], object]) -> float:
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def variates_needed(fn: Callable[[], object]) -> list[int]:
+    """Run ``fn`` once, recording per sampling call the floor: sum over rows of min(live tokens, draws)."""
+    sizes: list[int] = []
+    original = chains.sample_counts
+
+    def counting(probs, n, rng, **kw):
+        sizes.append(int(np.minimum(np.count_nonzero(probs, axis=1), n).sum()))
+        return original(probs, n, rng, **kw)
+
+    chains.sample_counts = counting
+    try:
+        fn()
+    finally:
+        chains.sample_counts = original
+    return sizes
+
+
+def floor_time(sizes: list[int], repeats: int = 3) -> float:
+    """Time NumPy takes to draw ``sizes[i]`` uniforms in ``len(sizes)`` calls."""
+    rng = np.random.default_rng(0)
+
+    def draw():
+        for k in sizes:
+            rng.random(k)
+
+    return wall(draw, repeats)
+
+
+ROW = "{:<44} {:>9} {:>11} {:>9} {:>7} {:>9}"
+
+
+def report(name: str, ours: float, ref: float, floor: float, mib: float, note: str = "") -> dict:
+    print(ROW.format(name, f"{ours:.3f}", f"{ref:.2f}", f"{ref / ours:.0f}x", f"{ours / floor:.1f}x", f"{mib:.1f}"))
+    if note:
+        print(f"    ({note})")
+    return {"name": name, "ours": ours, "ref": ref, "speedup": ref / ours, "floor": ours / floor, "mib": mib}
+
+
+def main(quick: bool = False) -> None:
+    p = seddik_p()
+    reps = 100
+    rows = []
+    print(f"NumPy {np.__version__}; times in seconds; ratios measured in this run")
+    print(ROW.format("workload", "ours", "reference", "speed-up", "floor", "peak MiB"))
+
+    # Figure 2: collapse times, s = 600, n = 10..400, 100 runs until collapse.
+    ns = [10, 50, 100] if quick else [10] + list(range(50, 401, 50))
+    ref_reps = 5 if quick else 10
+
+    def fig2():
+        for k, n in enumerate(ns):
+            collapse_times(p, n=n, replicas=reps, seed=SEED + k)
+
+    ours = wall(fig2)
+    ref = wall(lambda: [reference_collapse(p, n=n, replicas=ref_reps, seed=SEED + k) for k, n in enumerate(ns)])
+    ref *= reps / ref_reps
+    rows.append(
+        report(
+            f"Fig 2 collapse_times n={ns[0]}..{ns[-1]} ({len(ns)} n)",
+            ours,
+            ref,
+            floor_time(variates_needed(fig2)),
+            peak_mib(fig2),
+            f"reference run on {ref_reps} of {reps} replicas per n and scaled by {reps // ref_reps}",
+        )
+    )
+
+    # Figure 3: partially synthetic, N = 100, 50 generations, 100 runs, several n.
+    for n in [10, 100, 1000]:
+        kw = dict(n=n, generations=50, scheme="partially-synthetic", n_real=100, replicas=reps, seed=SEED)
+
+        def fig3(kw=kw):
+            return simulate_chain(p, record="stats", **kw)
+
+        ref_kw = {**kw, "replicas": 20}
+        rows.append(
+            report(
+                f"Fig 3 partially-synthetic N=100 n={n}",
+                wall(fig3, 3),
+                wall(lambda ref_kw=ref_kw: reference_chain(p, **ref_kw)) * reps / 20,
+                floor_time(variates_needed(fig3)),
+                peak_mib(fig3),
+                "reference on 20 replicas, scaled by 5",
+            )
+        )
+
+    # Figure 6: n = 10, 500 generations, 100 runs; most-recent K = 1, 4 and random-past.
+    for scheme, window in [("most-recent", 1), ("most-recent", 4), ("random-past", 1)]:
+        gens = 100 if quick else 500
+        kw = dict(n=10, generations=gens, scheme=scheme, window=window, replicas=reps, seed=SEED)
+
+        def fig6(kw=kw):
+            return simulate_chain(p, record="stats", **kw)
+
+        ref_kw = {**kw, "replicas": 20}
+        label = f"Fig 6 {scheme}" + (f" K={window}" if scheme == "most-recent" else "") + f" n=10 {gens} gens"
+        rows.append(
+            report(
+                label,
+                wall(fig6, 3),
+                wall(lambda ref_kw=ref_kw: reference_chain(p, **ref_kw)) * reps / 20,
+                floor_time(variates_needed(fig6)),
+                peak_mib(fig6),
+                "reference on 20 replicas, scaled by 5",
+            )
+        )
+
+    # Scale: GPT-2-sized vocabulary.
+    s, n, gens = (5_000, 1_000, 20) if quick else (50_000, 10_000, 100)
+    pz = zipf_p(s)
+    kw = dict(n=n, generations=gens, replicas=reps, seed=SEED, record="stats")
+
+    def scale():
+        return simulate_chain(pz, **kw)
+
+    ours = wall(scale)
+    ref_reps, ref_gens = 5, 4
+    ref = wall(lambda: reference_chain(pz, n=n, generations=ref_gens, replicas=ref_reps, seed=SEED))
+    ref *= (reps / ref_reps) * (gens / ref_gens)
+    mib = peak_mib(scale)
+    rows.append(
+        report(
+            f"Scale s={s} Zipf n={n} {reps} reps {gens} gens",
+            ours,
+            ref,
+            floor_time(variates_needed(scale), repeats=1),
+            mib,
+            f"target < 5 s; reference on {ref_reps} replicas x {ref_gens} generations, scaled; "
+            f"peak = {mib / (reps * s * 8 / 2**20):.1f} x (replicas * s float64)",
+        )
+    )
+
+    # Widgets: one update per explorer, discovered at run time.
+    print("\nwidget update (simulate + draw + PNG), best of 3, at each explorer's DEFAULTS:")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from collapse_utils import explorers
+    from collapse_utils.widgets import time_update
+
+    for name in explorers.available():
+        try:
+            module = explorers.load(name)
+            seconds = time_update(module.draw, module.DEFAULTS, repeats=3)
+            print(f"  {name:<28} {1000 * seconds:7.0f} ms" + ("" if seconds < 0.1 else "   (over the 100 ms target)"))
+        except Exception as exc:  # another chapter's explorer may be unfinished; report and go on
+            print(f"  {name:<28}  failed: {type(exc).__name__}: {exc}")
+
+    worst = min(rows, key=lambda r: r["speedup"])
+    print(f"\nsmallest speed-up {worst['speedup']:.0f}x ({worst['name']}); "
+          f"largest floor ratio {max(r['floor'] for r in rows):.1f}x")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    main(parser.parse_args().quick)

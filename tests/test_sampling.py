@@ -1,0 +1,160 @@
+"""The sampling kernel and the live-token packing of the chains: every branch, and same distribution at any speed.
+
+The two strategies of ``sample_counts`` must draw from the same law, ``Multinomial(n, p)`` per row.  We check
+that (i) each matches the exact mean ``n p_j`` (assert_mean_close, known binomial sd) and (ii) the two agree
+with each other in a two-sample test of the whole count distribution (chi-square homogeneity of the count
+histograms of every category, plus a KS test of a non-linear statistic), with a Bonferroni split so that a
+correct implementation fails falsely with probability below FALSE_FAILURE = 1e-5.  Seeds are fixed.
+"""
+
+from functools import partial
+
+import numpy as np
+import pytest
+from scipy.stats import chi2_contingency, ks_2samp
+
+from collapse_utils import chains
+from collapse_utils.chains import collapse_times, simulate_chain
+from collapse_utils.sampling import STRATEGIES, choose_strategy, sample_counts
+from stats_helpers import FALSE_FAILURE, assert_mean_close
+
+P = np.array([0.0, 0.45, 0.25, 0.0, 0.15, 0.1, 0.05, 0.0])  # zeros first, inside and last
+
+
+# ---------------------------------------------------------------- unit tests of every branch
+def test_choose_strategy_by_n_and_k():
+    assert choose_strategy(10, 600) == "inverse-cdf"
+    assert choose_strategy(600, 600) == "inverse-cdf"
+    assert choose_strategy(601, 600) == "multinomial"
+    assert choose_strategy(10_000, 4_000) == "multinomial"
+
+
+@pytest.mark.parametrize("strategy", ("auto",) + STRATEGIES)
+@pytest.mark.parametrize("n", [1, 3, 50])
+def test_counts_are_histograms_of_n_draws_on_the_support(strategy, n):
+    rng = np.random.default_rng(0)
+    probs = np.stack([P, np.roll(P, 3), np.eye(8)[7]])
+    counts = sample_counts(probs, n, rng, strategy=strategy)
+    assert counts.shape == probs.shape and counts.dtype.kind == "i"
+    np.testing.assert_array_equal(counts.sum(axis=1), n)
+    assert np.all(counts[probs == 0] == 0)
+    assert counts[2, 7] == n
+
+
+@pytest.mark.parametrize("strategy", ("auto",) + STRATEGIES)
+def test_zero_draws_and_zero_rows(strategy):
+    rng = np.random.default_rng(0)
+    np.testing.assert_array_equal(sample_counts(np.tile(P, (2, 1)), 0, rng, strategy=strategy), 0)
+    assert sample_counts(np.empty((0, 8)), 5, rng, strategy=strategy).shape == (0, 8)
+
+
+def test_bad_strategy():
+    with pytest.raises(ValueError, match="strategy"):
+        sample_counts(np.tile(P, (2, 1)), 5, np.random.default_rng(0), strategy="alias")
+
+
+class _EdgeRNG:
+    """A stand-in generator whose uniforms are all the largest double below 1."""
+
+    def random(self, shape):
+        return np.full(shape, np.nextafter(1.0, 0.0))
+
+
+def test_inverse_cdf_never_leaves_the_row_or_hits_a_zero():
+    """Uniforms at the top edge (where rounding of ``u + 2r`` can reach the next row) land on the last live token."""
+    probs = np.tile(P, (300, 1))
+    probs[:, [1, 2]] = [0.45 - 1e-16, 0.25 + 3e-17]  # rows summing to 1 up to rounding
+    counts = sample_counts(probs, 4, _EdgeRNG(), strategy="inverse-cdf")
+    np.testing.assert_array_equal(counts[:, 6], 4)
+    np.testing.assert_array_equal(counts.sum(axis=1), 4)
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_each_strategy_has_the_multinomial_mean(strategy):
+    """E[counts_j] = n p_j with the binomial sd sqrt(n p_j (1 - p_j)) (exact law of one category)."""
+    n, rows = 7, 40_000
+    counts = sample_counts(np.tile(P, (rows, 1)), n, np.random.default_rng(3), strategy=strategy)
+    assert_mean_close(counts, n * P, axis=0, sd=np.sqrt(n * P * (1 - P)), what=strategy)
+
+
+@pytest.mark.parametrize("n", [3, 20])
+def test_two_strategies_draw_the_same_distribution(n):
+    """Two-sample test: the count histograms of every live category and the law of sum_j (c_j / n)^2 agree.
+
+    Each category's counts from the two strategies form a 2 x (n + 1) contingency table (columns with no
+    observations dropped); chi-square homogeneity p-values and one KS p-value are compared with
+    FALSE_FAILURE / (number of tests), so the whole test fails falsely with probability < 1e-5.
+    """
+    rows = 30_000
+    probs = np.tile(P, (rows, 1))
+    a = sample_counts(probs, n, np.random.default_rng(10), strategy="multinomial")
+    b = sample_counts(probs, n, np.random.default_rng(11), strategy="inverse-cdf")
+    live = np.flatnonzero(P)
+    alpha = FALSE_FAILURE / (live.size + 1)
+    for j in live:
+        table = np.stack([np.bincount(a[:, j], minlength=n + 1), np.bincount(b[:, j], minlength=n + 1)])
+        table = table[:, table.sum(axis=0) > 0]
+        assert chi2_contingency(table).pvalue > alpha, f"category {j}"
+    sigma_a, sigma_b = ((a / n) ** 2).sum(axis=1), ((b / n) ** 2).sum(axis=1)
+    # KS on a discrete statistic is conservative (p-values too large), so the rule stays below 1e-5.
+    assert ks_2samp(sigma_a, sigma_b).pvalue > alpha
+
+
+def test_chains_run_with_either_strategy_give_the_same_law(monkeypatch):
+    """A whole chain (Seddik's sigma_m after 15 generations) has the same law whichever kernel strategy runs it."""
+    p0 = np.r_[np.full(20, 0.04), np.zeros(30), np.full(4, 0.05)]
+    finals = []
+    for seed, strategy in [(1, "multinomial"), (2, "inverse-cdf")]:
+        monkeypatch.setattr(chains, "sample_counts", partial(sample_counts, strategy=strategy))
+        res = simulate_chain(p0, n=12, generations=15, replicas=20_000, seed=seed, record="stats")
+        finals.append(res.sigma[-1])
+    assert ks_2samp(*finals).pvalue > FALSE_FAILURE
+
+
+# ---------------------------------------------------------------- the live-token packing of the chains
+def test_compaction_moves_live_entries_left_in_order():
+    live = np.array([[False, True, False, True], [True, False, False, False]])
+    src, dst, width = chains._compaction(live)
+    a = np.array([[0, 5, 0, 7], [9, 0, 0, 0]])
+    np.testing.assert_array_equal(chains._compact(a, src, dst, width), [[5, 7], [9, 0]])
+    np.testing.assert_array_equal(chains._compact(np.arange(8).reshape(2, 4), src, dst, width, fill=-1), [[1, 3], [4, -1]])
+    np.testing.assert_array_equal(chains._unpack(np.array([[0.5, 0.5], [1.0, 0.0]]), np.array([[1, 3], [0, 4]]), 4),
+                                  [[0, 0.5, 0, 0.5], [1, 0, 0, 0]])
+
+
+@pytest.mark.parametrize("scheme", chains.SCHEMES)
+def test_dead_tokens_of_p0_change_nothing(scheme):
+    """Tokens with p0_i = 0 are packed away before any draw: inserting them leaves every number unchanged."""
+    p0 = np.array([0.4, 0.3, 0.2, 0.1])
+    spread = np.zeros(11)
+    where = [1, 4, 5, 9]
+    spread[where] = p0
+    kw = dict(n=6, generations=12, scheme=scheme, n_real=5, window=3, replicas=50, seed=7)
+    a, b = simulate_chain(p0, **kw), simulate_chain(spread, **kw)
+    np.testing.assert_array_equal(b.probs[..., where], a.probs)
+    assert np.all(np.delete(b.probs, where, axis=-1) == 0)
+    for name in chains.STATISTICS:
+        np.testing.assert_allclose(b.stats[name], a.stats[name], rtol=1e-12, atol=1e-15)
+
+
+def test_collapse_times_report_tokens_in_the_original_numbering():
+    p0 = np.array([0.0, 0.5, 0.0, 0.0, 0.3, 0.2])
+    res = collapse_times(p0, n=6, replicas=500, seed=4)
+    dense = collapse_times(p0[[1, 4, 5]], n=6, replicas=500, seed=4)
+    np.testing.assert_array_equal(res.times, dense.times)
+    np.testing.assert_array_equal(res.token, np.array([1, 4, 5])[dense.token])
+
+
+def test_packing_shrinks_as_tokens_die(monkeypatch):
+    """Once most tokens are dead in every replica, the kernel only sees the live ones (widths shrink)."""
+    widths = []
+
+    def spy(probs, n, rng, **kw):
+        widths.append(probs.shape[1])
+        return sample_counts(probs, n, rng, **kw)
+
+    monkeypatch.setattr(chains, "sample_counts", spy)
+    res = simulate_chain(np.full(1000, 1e-3), n=20, generations=30, replicas=10, seed=0, record="stats")
+    assert widths[0] == 1000
+    assert widths[-1] <= res.support[-2].max() / chains._SHRINK
+    assert widths[-1] <= 20
