@@ -17,10 +17,16 @@ $(STAMP): requirements.txt requirements-test.txt constraints.txt pyproject.toml
 book: $(STAMP)  ## build the website into _build/html (every chapter executed, warnings are errors)
 	rm -rf _build/html _build/jupyter_execute
 	$(BIN)/jupyter-book build . -W -n --keep-going
-	@echo "Open _build/html/index.html"
+	@echo "Open _build/html/index.html (math, figures and animations work offline)"
 
-test: $(STAMP)  ## run the whole test suite, including a full build of the book
-	$(BIN)/python -m pytest
+student: $(STAMP)  ## the student edition (same sources, solutions hidden) into _build/student/_build/html
+	$(BIN)/python tools/student_config.py _build/student_config.yml
+	rm -rf _build/student
+	$(BIN)/jupyter-book build . --config _build/student_config.yml --path-output _build/student -W -n --keep-going
+	@echo "Open _build/student/_build/html/index.html"
+
+test: $(STAMP)  ## run the whole test suite: unit tests, a full build of the book, browser tests
+	COLLAPSE_PROGRESS=0 $(BIN)/python -m pytest
 
 lab: $(STAMP)  ## open the chapters as notebooks in JupyterLab
 	$(BIN)/python -m pip install -q jupyterlab jupytext

@@ -5,16 +5,27 @@
 NumPy 2 their repr is ``np.float64(...)``, which the ``{glue:text}`` role cannot
 format.  Outside a myst-nb build (Colab, a plain Jupyter) it does nothing, so
 chapters run anywhere.
+
+:func:`progress` wraps a long loop (over generations, over parameter values)
+in a ``tqdm.auto`` progress bar when a person is watching a live notebook, and
+is silent in book builds and tests (see its docstring).
 """
 
 from __future__ import annotations
 
 import numbers
-from typing import Any
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["glue", "setup"]
+__all__ = ["glue", "progress", "progress_enabled", "setup"]
+
+T = TypeVar("T")
+
+#: Environment variable that switches progress bars on ("1") or off ("0").
+PROGRESS_ENV = "COLLAPSE_PROGRESS"
 
 
 def glue(name: str, value: Any, *, display: bool = False) -> Any:
@@ -40,3 +51,40 @@ def setup() -> None:
     from .plotting import use_book_style
 
     use_book_style()
+
+
+def progress_enabled() -> bool:
+    """Whether :func:`progress` shows a bar.
+
+    ``COLLAPSE_PROGRESS=1`` forces bars on and ``COLLAPSE_PROGRESS=0`` off.
+    Otherwise a bar is shown only in a live Jupyter kernel that is not running
+    under pytest.  The book's build sets ``COLLAPSE_PROGRESS=0`` (a bar saved
+    into a static page would be a dead widget) and so do the tests.
+    """
+    flag = os.environ.get(PROGRESS_ENV, "").strip()
+    if flag in {"0", "1"}:
+        return flag == "1"
+    if "PYTEST_CURRENT_TEST" in os.environ:
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
+def progress(iterable: Iterable[T], *, total: int | None = None, desc: str | None = None) -> Iterator[T]:
+    """Iterate over ``iterable``, with a ``tqdm.auto`` progress bar when :func:`progress_enabled`.
+
+    Use it for loops that take more than a few seconds, e.g.
+    ``for n in progress(sample_sizes, desc="n"): ...``.  Without a bar (or
+    without ``tqdm`` installed) it is the plain iterable.
+    """
+    if not progress_enabled():
+        return iter(iterable)
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return iter(iterable)
+    return iter(tqdm(iterable, total=total, desc=desc, leave=False))

@@ -12,6 +12,7 @@ import matplotlib
 import pytest
 
 matplotlib.use("Agg")
+os.environ.setdefault("COLLAPSE_PROGRESS", "0")  # no progress bars in tests (collapse_utils.notebook.progress)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,13 +21,16 @@ ROOT = Path(__file__).resolve().parent.parent
 def built_site(tmp_path_factory) -> Path:
     """Build the whole book once (every chapter executed, warnings are errors) and return its HTML folder.
 
-    Set ``BOOK_HTML=path/to/_build/html`` to test an existing build instead.
+    Set ``BOOK_HTML=path/to/_build/html`` to test an existing build instead, and
+    ``BOOK_TOC=path/to/toc.yml`` to build (and browse) another table of contents.
     """
     if os.environ.get("BOOK_HTML"):
         return Path(os.environ["BOOK_HTML"])
     out = tmp_path_factory.mktemp("book")
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
+    if os.environ.get("BOOK_TOC"):
+        cmd += ["--toc", os.environ["BOOK_TOC"]]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     html = out / "_build" / "html"
     if proc.returncode != 0:

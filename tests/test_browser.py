@@ -1,0 +1,218 @@
+"""The built website, opened in a real browser, with no network.
+
+Every page of ``_toc.yml`` is served from ``127.0.0.1`` and opened in the system
+Chromium driven by Playwright for Python; any request to another host is
+blocked and recorded, so the site is checked exactly as an offline reader sees
+it.  For every page: MathJax has typeset the math (no raw ``\\(`` or ``$$`` left
+in the visible text), every image has loaded with a non-zero size, the browser
+console shows no error, every internal link resolves (page and anchor), and the
+scrubbable animations respond to their buttons.  A full-page screenshot of each
+page is saved to ``test-artifacts/`` for a human to look at.
+
+Without Playwright or Chromium these tests skip with the reason.  ``.ci/run``
+installs Chromium and sets ``BOOK_BROWSER_TESTS=required``, which turns such a
+skip into a failure, so CI cannot pass by skipping them.  ``BOOK_CHROMIUM``
+points at another Chromium binary (default ``/usr/bin/chromium``); ``BOOK_TOC``
+at another table of contents (as for the ``built_site`` fixture).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path(os.environ.get("BOOK_CHROMIUM", "/usr/bin/chromium"))
+REQUIRED = os.environ.get("BOOK_BROWSER_TESTS", "").lower() == "required"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.book
+
+
+def toc_pages() -> list[str]:
+    toc = yaml.safe_load(Path(os.environ.get("BOOK_TOC", ROOT / "_toc.yml")).read_text())
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        pages += [entry["file"] for entry in part["chapters"]]
+    return pages
+
+
+def _unavailable() -> str | None:
+    """Why the browser tests cannot run here (None: they can)."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -r requirements-test.txt)"
+    if not CHROMIUM.is_file():
+        return f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium; or set BOOK_CHROMIUM)"
+    return None
+
+
+def _skip_or_fail(reason: str) -> None:
+    if REQUIRED:
+        pytest.fail(f"browser tests are required (BOOK_BROWSER_TESTS=required) but cannot run: {reason}")
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """Serve the built site on 127.0.0.1 (a free port) for the whole session."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _unavailable()
+    if reason:
+        _skip_or_fail(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+# Visible text of the page without code blocks (code may legitimately contain TeX in strings).
+_VISIBLE_TEXT = """() => {
+  const main = document.querySelector('main') || document.body;
+  const copy = main.cloneNode(true);
+  copy.querySelectorAll('pre, code, script, style, mjx-container, .MathJax').forEach(e => e.remove());
+  return copy.innerText;
+}"""
+
+# Make lazy images load now and wait for every image to finish (load or error).
+_LOAD_IMAGES = """async () => {
+  const imgs = Array.from(document.images);
+  imgs.forEach(i => { i.loading = 'eager'; });
+  await Promise.all(imgs.map(i => i.complete ? null :
+      new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r); })));
+  return imgs.map(i => ({src: (i.currentSrc || i.src || '').slice(0, 120), w: i.naturalWidth, h: i.naturalHeight,
+                         alt: i.alt, complete: i.complete}));
+}"""
+
+_WAIT_MATHJAX = """async () => {
+  if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) return -1;
+  await MathJax.startup.promise;
+  return document.querySelectorAll('mjx-container').length;
+}"""
+
+
+def _internal_target(built_site: Path, page: str, href: str) -> tuple[Path, str] | None:
+    """The file and anchor an internal ``href`` of ``page`` points to (None for external links)."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
+        return None
+    here = (built_site / page).parent
+    path = unquote(parts.path)
+    target = (here / path).resolve() if path else (built_site / f"{page}.html").resolve()
+    if target.is_dir():
+        target = target / "index.html"
+    return target, unquote(parts.fragment)
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_page_in_browser(browser, site_url, built_site, artifacts, page):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    external: list[str] = []
+
+    def route(r):
+        if urlsplit(r.request.url).hostname in ("127.0.0.1", None):
+            r.continue_()
+        else:  # the site must work offline: nothing may be fetched from another host
+            external.append(r.request.url)
+            r.abort()
+
+    ctx.route("**/*", route)
+    tab = ctx.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    try:
+        response = tab.goto(f"{site_url}/{page}.html", wait_until="load")
+        assert response is not None and response.ok, f"{page}: HTTP {response and response.status}"
+
+        # Math: MathJax ran, typeset every formula, and left no raw TeX delimiters.
+        n_math = tab.evaluate(_WAIT_MATHJAX)
+        html = (built_site / f"{page}.html").read_text()
+        if re.search(r'class="math|\\\(|\$\$', html):  # Sphinx loads MathJax only on pages with math
+            assert n_math != -1, f"{page}: the page has math but MathJax is not loaded"
+            assert n_math > 0, f"{page}: the page has math but MathJax typeset none of it"
+        text = tab.evaluate(_VISIBLE_TEXT)
+        for raw in ("\\(", "\\[", "$$"):
+            where = text.find(raw)
+            assert where < 0, f"{page}: raw TeX {raw!r} left in the visible text: ...{text[max(0, where - 80):where + 80]}..."
+
+        # Images: every <img> has loaded with a non-zero natural size.
+        images = tab.evaluate(_LOAD_IMAGES)
+        broken = [im for im in images if not (im["complete"] and im["w"] > 0 and im["h"] > 0)]
+        assert not broken, f"{page}: images not loaded: {broken}"
+
+        # Animations: clicking "Next frame" moves the slider and changes the frame.
+        for slider in tab.locator("input.anim-slider").all():
+            player = slider.locator("xpath=ancestor::div[contains(@class, 'animation')][1]")
+            frame = player.locator("img").first
+            before_value, before_src = slider.input_value(), frame.get_attribute("src")
+            player.get_by_role("button", name="Next frame").click()
+            tab.wait_for_timeout(100)
+            assert int(slider.input_value()) == int(before_value) + 1, f"{page}: the slider did not advance"
+            assert frame.get_attribute("src") != before_src, f"{page}: the frame did not change"
+            player.get_by_role("button", name="Last frame").click()
+            assert slider.input_value() == slider.get_attribute("max"), f"{page}: 'Last frame' did not work"
+            player.get_by_role("button", name="First frame").click()  # leave frame 0 for the screenshot
+
+        # Internal links: every relative href points to a built file and, if it has one, an existing anchor.
+        hrefs = tab.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))")
+        dead = []
+        for href in hrefs:
+            target = _internal_target(built_site, page, href)
+            if target is None:
+                continue
+            path, anchor = target
+            if not path.is_file():
+                dead.append(href)
+            elif anchor and path.suffix == ".html" and not re.search(
+                rf'id="{re.escape(anchor)}"', path.read_text(errors="replace")
+            ):
+                dead.append(href)
+        assert not dead, f"{page}: internal links that do not resolve: {sorted(set(dead))}"
+
+        tab.screenshot(path=str(artifacts / f"{page.replace('/', '__')}.png"), full_page=True)
+        assert not external, f"{page}: requests to other hosts (the site must work offline): {external}"
+        assert not errors, f"{page}: JavaScript errors: {errors}"
+    finally:
+        ctx.close()

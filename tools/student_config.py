@@ -1,0 +1,30 @@
+"""Write the student edition's configuration: ``_config.yml`` with the solutions hidden.
+
+``make student`` runs ``python tools/student_config.py _build/student_config.yml`` and
+builds the book with ``--config`` pointing at the result, into ``_build/student``.
+The sources are the same; only ``hide_solutions`` (sphinx-exercise) and the title change.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def student_config(root: Path = ROOT) -> dict:
+    """The book's configuration with ``hide_solutions: true`` and a marked title."""
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    config["sphinx"]["config"]["hide_solutions"] = True
+    config["title"] = f"{config['title']} (student edition)"
+    return config
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "_build/student_config.yml")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(yaml.safe_dump(student_config(), sort_keys=False))
+    print(f"wrote {out}")
