@@ -467,6 +467,22 @@ def _smoothed(model: NgramModel, ctx: np.ndarray, tok: np.ndarray, rep: np.ndarr
     return prob
 
 
+def _dense_rows(model: NgramModel, k: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Order-``k`` counts ``c(h y)`` as dense rows (shape ``keys.shape + (s,)``), and ``c(h)``, ``T(h)``."""
+    s = model.vocab_size
+    flat = keys.ravel()
+    idx, found = _find(model.contexts[k], flat)
+    rows = np.zeros((flat.size, s))
+    c_h = np.where(found, model.context_counts[k][idx], 0)
+    t_h = np.where(found, model.context_types[k][idx], 0)
+    # gather the entries of every found row: row j owns codes[row_start[j] : row_start[j] + T(h_j)]
+    which = np.repeat(np.arange(flat.size), t_h)
+    entry = np.repeat(model.row_start[k][idx] - np.cumsum(t_h) + t_h, t_h) + np.arange(which.size)
+    rows[which, model.codes[k][entry] % s] = model.counts[k][entry]
+    shape = keys.shape
+    return rows.reshape(shape + (s,)), c_h.reshape(shape), t_h.reshape(shape)
+
+
 def smoothed_probs(model: NgramModel, contexts: np.ndarray, replica: int | np.ndarray = 0) -> np.ndarray:
     """Smoothed next-token laws ``P_l(. | h)`` of the given contexts, shape ``contexts.shape + (s,)``.
 
@@ -483,8 +499,15 @@ def smoothed_probs(model: NgramModel, contexts: np.ndarray, replica: int | np.nd
     contexts = np.asarray(contexts, dtype=np.int64)
     s = model.vocab_size
     rep = np.broadcast_to(np.asarray(replica, dtype=np.int64), contexts.shape)
-    tok = np.arange(s)
-    return _smoothed(model, contexts[..., None], np.broadcast_to(tok, contexts.shape + (s,)), rep[..., None])
+    uni, _, _ = _dense_rows(model, 0, np.arange(model.replicas))
+    uni = (uni + 1.0) / (uni.sum(-1, keepdims=True) + s)
+    prob = uni[rep]
+    for k in range(1, model.order + 1):
+        rows, c_h, t_h = _dense_rows(model, k, rep * s**k + contexts % s**k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mixed = (rows + t_h[..., None] * prob) / (c_h + t_h)[..., None]
+        prob = np.where((c_h > 0)[..., None], mixed, prob)
+    return prob
 
 
 def mle_probs(model: NgramModel, contexts: np.ndarray, replica: int | np.ndarray = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -498,12 +521,8 @@ def mle_probs(model: NgramModel, contexts: np.ndarray, replica: int | np.ndarray
     contexts = np.asarray(contexts, dtype=np.int64)
     s, l = model.vocab_size, model.order
     rep = np.broadcast_to(np.asarray(replica, dtype=np.int64), contexts.shape)
-    key = rep * s**l + contexts
-    c_h = _lookup(model.contexts[l], key, model.context_counts[l])
-    c_hy = _lookup(model.codes[l], key[..., None] * s + np.arange(s), model.counts[l]).astype(float)
-    seen = c_h > 0
-    probs = c_hy / np.maximum(c_h, 1)[..., None]
-    return np.where(seen[..., None], probs, 0.0), c_h
+    rows, c_h, _ = _dense_rows(model, l, rep * s**l + contexts)
+    return rows / np.maximum(c_h, 1)[..., None], c_h
 
 
 def cross_entropy(model: NgramModel, ids: np.ndarray) -> np.ndarray:
