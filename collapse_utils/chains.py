@@ -15,7 +15,6 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import entr
 
 from .sampling import sample_counts
 from .validation import (
@@ -48,6 +47,8 @@ SCHEMES: tuple[str, ...] = (
     "random-past",
 )
 _NEEDS_REAL = frozenset({"partially-synthetic", "fresh-real", "accumulate"})
+# Schemes whose live tokens can shrink below the support of p0 (in the others p0 stays a source of data).
+_CAN_SHRINK = frozenset({"fully-synthetic", "partially-synthetic", "accumulate", "most-recent"})
 
 #: Per-generation statistics recorded by :func:`simulate_chain`.
 STATISTICS: tuple[str, ...] = ("sigma", "max", "support", "entropy", "l1_first", "l1_truth")
@@ -100,8 +101,8 @@ def _statistics(
     return {
         "sigma": np.einsum("rs,rs->r", probs, probs),
         "max": probs.max(axis=1),
-        "support": np.count_nonzero(probs, axis=1),
-        "entropy": entr(probs).sum(axis=1),
+        "support": (probs > 0).sum(axis=1),
+        "entropy": -np.einsum("rs,rs->r", probs, np.log(np.where(probs > 0, probs, 1.0))),
         "l1_first": np.abs(probs - first).sum(axis=1) + first_out,
         "l1_truth": np.abs(probs - truth).sum(axis=1) + truth_out,
     }
@@ -315,16 +316,14 @@ def simulate_chain(
         """The arrays that future generations draw from: a token zero in all of them is dead for good."""
         return {
             "fully-synthetic": [current],
-            "partially-synthetic": [current, real],
-            "fresh-real": [truth],
+            "partially-synthetic": [current],  # real data are part of current
             "accumulate": [accumulated],
             "most-recent": list(recent),
-            "random-past": [past_sum],
         }[scheme]
 
     for m in range(2, generations + 1):
-        live = np.logical_or.reduce([a > 0 for a in sources()])
-        if np.count_nonzero(live, axis=1).max() <= _SHRINK * live.shape[1]:
+        live = np.logical_or.reduce([a > 0 for a in sources()]) if scheme in _CAN_SHRINK else None
+        if live is not None and live.sum(axis=1).max() <= _SHRINK * live.shape[1]:
             first_out = first_out + np.where(live, 0.0, first).sum(axis=1)
             truth_out = truth_out + np.where(live, 0.0, truth).sum(axis=1)
             src, dst, width = _compaction(live)
@@ -432,7 +431,7 @@ def collapse_times(
         if alive.size == 0:
             break
         live = counts > 0
-        if np.count_nonzero(live, axis=1).max() <= _SHRINK * live.shape[1]:
+        if live.sum(axis=1).max() <= _SHRINK * live.shape[1]:
             src, dst, width = _compaction(live)
             cols = _compact(cols, src, dst, width, fill=p0.size)
             counts = _compact(counts, src, dst, width)
