@@ -203,8 +203,8 @@ def _stationary() -> tuple[tuple[str, sp.Expr], ...]:
 def fresh_real_variance() -> sp.Expr:
     """Per-token variance ``v^(m)`` of the fresh-real scheme, ``v^(m) = p(1-p)/(N+n) + beta v^(m-1)``, ``v^(1) = p(1-p)/N``."""
     k = sp.Symbol("k", integer=True, nonnegative=True)
-    sol = solve_linear_recursion(beta, p * (1 - p) / (N + n), p * (1 - p) / N, k)
-    return sol.subs(k, m - 1)
+    sol = solve_linear_recursion(beta, 1 / (N + n), 1 / N, k)  # in units of p(1-p)
+    return p * (1 - p) * sol.subs(k, m - 1)
 
 
 def fresh_real_deviation_first() -> sp.Expr:
