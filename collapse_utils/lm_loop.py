@@ -1,6 +1,6 @@
 """Recursive training of a character n-gram model on its own text.
 
-The experiment of {cite:t}`seddik2024bad` (section 4.1, Figure 5), run with the
+The experiment of Seddik et al. (2024, section 4.1, Figure 5), run with the
 paper's own model class (the n-gram table of :mod:`collapse_utils.ngram`).
 Generation ``m = 1`` is fitted on the real training text of ``N`` characters.
 Every later generation ``m >= 2`` is fitted on a corpus of the **same size**
@@ -63,8 +63,9 @@ class LoopResult:
         ``||p^(1)(.|h)||_2^2`` of each probe (the ``S`` of the theory at ``m = 1``).
     real_context_counts : ndarray
         ``n_h`` of every context of the real training text (generation 1).
-    samples : list of ndarray
-        ``samples[m - 1]``: ids of a text sampled from replica 0 of generation ``m``.
+    samples : dict of int to ndarray
+        ``samples[m]``: ids of a text sampled from replica 0 of generation ``m``,
+        for the generations ``m`` in ``samples_at``.
     seconds : ndarray, shape (G,)
         Wall time of each generation (all replicas: fit, sample, score).
     """
@@ -78,7 +79,7 @@ class LoopResult:
     probe_sq: np.ndarray
     probe_p1_sq: np.ndarray
     real_context_counts: np.ndarray = field(repr=False)
-    samples: list[np.ndarray] = field(repr=False)
+    samples: dict[int, np.ndarray] = field(repr=False)
     seconds: np.ndarray = field(repr=False)
 
     @property
@@ -115,6 +116,7 @@ def run_loop(
     n_probes: int = 300,
     block: int = 2000,
     sample_chars: int = 300,
+    samples_at: tuple[int, ...] | None = None,
     streams: int | None = None,
     seed: int | np.random.Generator | None = None,
 ) -> LoopResult:
@@ -141,7 +143,9 @@ def run_loop(
     block : int
         Length of the real blocks of the mixed settings.
     sample_chars : int
-        Length of the text sample stored per generation.
+        Length of each stored text sample.
+    samples_at : tuple of int, optional
+        Generations (1-based) whose model writes a stored text sample; default all.
     streams : int, optional
         Streams per replica for sampling (see :func:`~collapse_utils.ngram.sample_corpus`).
     seed : int, numpy.random.Generator or None
@@ -167,7 +171,9 @@ def run_loop(
     out = {k: np.zeros((G, R)) for k in ("deviation", "cross_entropy", "distinct_ngrams")}
     probe_counts = np.zeros((G, R, P), np.int64)
     probe_sq = np.full((G, R, P), np.nan)
-    samples, seconds = [], np.zeros(G)
+    samples: dict[int, np.ndarray] = {}
+    seconds = np.zeros(G)
+    wanted = set(range(1, G + 1) if samples_at is None else samples_at)
     rep_col = np.arange(R)[:, None]
     model: NgramModel | None = None
     for g in range(G):
@@ -190,7 +196,8 @@ def run_loop(
         out["distinct_ngrams"][g] = model.distinct_ngrams()
         probe_counts[g] = counts
         probe_sq[g] = np.where(counts > 0, ((mle - p1_mle) ** 2).sum(-1), np.nan)
-        samples.append(sample_corpus(model, sample_chars, rng, streams=1).ids[:sample_chars])
+        if g + 1 in wanted:
+            samples[g + 1] = sample_corpus(model, sample_chars, rng, streams=1).ids[:sample_chars]
         seconds[g] = time.perf_counter() - start
     return LoopResult(
         order=order,

@@ -371,8 +371,8 @@ def sample_corpus(
     seed : int, numpy.random.Generator or None
         Randomness.
     streams : int, optional
-        Streams per replica; default ``ceil(length / 500)``, so a 0.5 MB corpus
-        takes about 500 vectorised steps.
+        Streams per replica; default ``ceil(length / 250)``, so a corpus of any
+        size takes about 250 vectorised steps.
 
     Returns
     -------
@@ -384,7 +384,7 @@ def sample_corpus(
     length = check_positive_int(length, "length")
     if length < l + 1:
         raise ValueError(f"length must be at least order + 1 = {l + 1}, got {length}")
-    S = check_positive_int(streams, "streams") if streams is not None else max(1, math.ceil(length / 500))
+    S = check_positive_int(streams, "streams") if streams is not None else max(1, math.ceil(length / 250))
     T = max(math.ceil(length / S), l + 1)
     rep = np.repeat(np.arange(R, dtype=np.int64), S)
     draw_contexts = _ContextSampler(model)

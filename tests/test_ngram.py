@@ -214,9 +214,12 @@ def test_loop_smoke_and_invariants():
     assert np.all(full.deviation[1:] > 0)
     # fully synthetic: every n-gram of generation m was an n-gram of generation m - 1
     assert np.all(np.diff(full.distinct_ngrams, axis=0) <= 0)
-    assert len(full.samples) == 4 and full.samples[0].size == 300
+    assert sorted(full.samples) == [1, 2, 3, 4] and full.samples[1].size == 300
     assert np.all(np.isfinite(full.perplexity)) and np.all(full.seconds > 0)
-    mixed = run_loop(train, held, voc.size, order=3, real_fraction=0.8, generations=3, replicas=2, n_probes=50, seed=0)
+    mixed = run_loop(
+        train, held, voc.size, order=3, real_fraction=0.8, generations=3, replicas=2, n_probes=50, samples_at=(3,), seed=0
+    )
+    assert list(mixed.samples) == [3]
     # the real blocks keep every context of the probes alive
     assert np.all(mixed.probe_counts[1:] >= 0) and mixed.real_fraction == 0.8
     assert np.all(mixed.deviation[-1] < full.deviation[2])

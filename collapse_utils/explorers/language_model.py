@@ -50,7 +50,7 @@ def draw(
         generations=generations,
         replicas=REPLICAS,
         block=min(2000, corpus_size // 20),
-        sample_chars=20,
+        samples_at=(),
         streams=max(1, corpus_size // 100),
         seed=seed,
     )
