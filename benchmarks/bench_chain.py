@@ -275,6 +275,13 @@ def main(quick: bool = False) -> None:
     from collapse_utils import explorers
     from collapse_utils.widgets import time_update
 
+    def blank(fig, **_):
+        ax1, ax2 = fig.subplots(1, 2)
+        ax1.plot([0, 1], [0, 1])
+        ax2.plot([0, 1], [1, 0])
+
+    render = time_update(blank, {}, repeats=3)
+    print(f"  {'(matplotlib floor: two empty axes)':<28} {1000 * render:7.0f} ms")
     for name in explorers.available():
         try:
             module = explorers.load(name)

@@ -257,6 +257,15 @@ def simulate_chain(
     Sampling each of ``n`` tokens from a uniformly chosen past model is the same
     as drawing ``n`` tokens from the average of those models, so
     ``"random-past"`` needs only a running sum, not the whole history.
+
+    Dead tokens cost nothing: tokens with ``p0_i = 0`` are dropped before the
+    first draw, and every replica's arrays are compacted onto its live tokens
+    (those still positive in some model that future data are drawn from)
+    whenever they fill at most three quarters of the width.  A generation then
+    costs O(``replicas`` x live tokens), and the statistics are computed on the
+    live tokens, with the mass of ``p^(1)`` and ``p^(0)`` on the dropped ones
+    added to the L1 distances.  The kernel :func:`~collapse_utils.sampling.sample_counts`
+    chooses its strategy from ``n`` and the live width.
     """
     p0 = check_probs(p0, "p0")
     n = check_positive_int(n, "n")
@@ -406,8 +415,9 @@ def collapse_times(
 
     Notes
     -----
-    Only chains that have not collapsed yet are advanced, so the cost of a
-    generation shrinks as chains are absorbed.
+    Only chains that have not collapsed yet are advanced, and each is stored
+    on its live tokens only (as in :func:`simulate_chain`), so the cost of a
+    generation shrinks as tokens die and chains are absorbed.
     """
     p0 = check_probs(p0, "p0")
     n = check_positive_int(n, "n")

@@ -81,23 +81,25 @@ def test_each_strategy_has_the_multinomial_mean(strategy):
 def test_two_strategies_draw_the_same_distribution(n):
     """Two-sample test: the count histograms of every live category and the law of sum_j (c_j / n)^2 agree.
 
-    Each category's counts from the two strategies form a 2 x (n + 1) contingency table (columns with no
-    observations dropped); chi-square homogeneity p-values and one KS p-value are compared with
-    FALSE_FAILURE / (number of tests), so the whole test fails falsely with probability < 1e-5.
+    Rows alternate between ``P`` and ``P`` reversed, so a draw that strays into a neighbouring row is caught.
+    For each kind of row, each category's counts from the two strategies form a 2 x (n + 1) contingency
+    table (empty columns dropped); the chi-square homogeneity p-values and one KS p-value per kind of row are
+    compared with FALSE_FAILURE / (number of tests), so the test fails falsely with probability < 1e-5.
     """
-    rows = 30_000
-    probs = np.tile(P, (rows, 1))
+    rows = 40_000
+    probs = np.tile(np.stack([P, P[::-1]]), (rows // 2, 1))
     a = sample_counts(probs, n, np.random.default_rng(10), strategy="multinomial")
     b = sample_counts(probs, n, np.random.default_rng(11), strategy="inverse-cdf")
     live = np.flatnonzero(P)
-    alpha = FALSE_FAILURE / (live.size + 1)
-    for j in live:
-        table = np.stack([np.bincount(a[:, j], minlength=n + 1), np.bincount(b[:, j], minlength=n + 1)])
-        table = table[:, table.sum(axis=0) > 0]
-        assert chi2_contingency(table).pvalue > alpha, f"category {j}"
-    sigma_a, sigma_b = ((a / n) ** 2).sum(axis=1), ((b / n) ** 2).sum(axis=1)
-    # KS on a discrete statistic is conservative (p-values too large), so the rule stays below 1e-5.
-    assert ks_2samp(sigma_a, sigma_b).pvalue > alpha
+    alpha = FALSE_FAILURE / (2 * (live.size + 1))
+    for kind, p in enumerate([P, P[::-1]]):
+        ak, bk = a[kind::2], b[kind::2]
+        for j in np.flatnonzero(p):
+            table = np.stack([np.bincount(ak[:, j], minlength=n + 1), np.bincount(bk[:, j], minlength=n + 1)])
+            table = table[:, table.sum(axis=0) > 0]
+            assert chi2_contingency(table).pvalue > alpha, f"row kind {kind}, category {j}"
+        # KS on a discrete statistic is conservative (p-values too large), so the rule stays below 1e-5.
+        assert ks_2samp(((ak / n) ** 2).sum(axis=1), ((bk / n) ** 2).sum(axis=1)).pvalue > alpha
 
 
 def test_chains_run_with_either_strategy_give_the_same_law(monkeypatch):
