@@ -24,16 +24,16 @@ from matplotlib.figure import Figure
 
 __all__ = ["Scrubber", "scrubber"]
 
-#: Text symbols replacing matplotlib's Font Awesome icons (no web font needed).
+#: Text symbols replacing matplotlib's Font Awesome icons (no web font needed; all in DejaVu Sans).
 _ICONS = {
     "fa fa-minus": "\u2212",
-    "fa fa-fast-backward": "\u23ee",
+    "fa fa-fast-backward": "\u21e4",
     "fa fa-step-backward": "\u25c0\u2759",
     "fa fa-play fa-flip-horizontal": "\u25c0",
     "fa fa-pause": "\u2759\u2759",
     "fa fa-play": "\u25b6",
     "fa fa-step-forward": "\u2759\u25b6",
-    "fa fa-fast-forward": "\u23ed",
+    "fa fa-fast-forward": "\u21e5",
     "fa fa-plus": "+",
 }
 

@@ -73,3 +73,83 @@ def test_glued_numbers_are_rendered(built_site):
     for page in chapter_sources():
         html = (built_site / f"{page}.html").read_text()
         assert "glue:text" not in html, f"{page}: an unresolved glue role"
+
+
+# --- The reader's and the teacher's experience (issue 8) -------------------------------------------
+
+
+def test_every_chapter_starts_with_the_canonical_setup_cell():
+    """Each chapter runs anywhere: its hidden first cell is tools/setup_cell.py's block (URL from _config.yml)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import setup_cell
+
+    problems = {page: setup_cell.problems(ROOT / f"{page}.md") for page in chapter_sources()}
+    problems = {page: found for page, found in problems.items() if found}
+    assert not problems, f"run `python tools/setup_cell.py --apply <chapter>`: {problems}"
+
+
+def test_math_is_served_by_the_site_itself(built_site):
+    assert (built_site / "_static" / "mathjax" / "tex-chtml.js").is_file(), "MathJax is not in the built site"
+    for page in toc_files():
+        html = (built_site / f"{page}.html").read_text()
+        scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
+        remote = [s for s in scripts if s.startswith(("http:", "https:", "//"))]
+        assert not remote, f"{page}: scripts loaded from the network: {remote}"
+
+
+def test_no_dead_widgets(built_site):
+    """Widget cells are not executed on the website; a page with one tells the reader how to run it live."""
+    for page in chapter_sources():
+        html = (built_site / f"{page}.html").read_text()
+        assert "application/vnd.jupyter.widget-view+json" not in html, f"{page}: a dead widget on the page"
+        source = (ROOT / f"{page}.md").read_text()
+        if re.search(r"widget\(\)", source):
+            assert ":tags: [skip-execution]" in source, f"{page}: the widget cell must be tagged skip-execution"
+            assert "Run it live" in source, f"{page}: no 'Run it live' note next to the widget"
+
+
+def test_chapters_download_as_notebooks_and_launch_anywhere(built_site):
+    import nbformat
+
+    for page in chapter_sources():
+        notebook = built_site / "_sources" / f"{page}.ipynb"
+        assert notebook.is_file(), f"{page}: no .ipynb in the site"
+        nb = nbformat.read(notebook, as_version=4)
+        nbformat.validate(nb)
+        assert any(cell.get("outputs") for cell in nb.cells if cell.cell_type == "code"), f"{page}: notebook not executed"
+        html = (built_site / f"{page}.html").read_text()
+        assert f'_sources/{page}.ipynb"' in html, f"{page}: no download link to the notebook"
+        assert re.search(rf'href="https://colab\.research\.google\.com/github/[^"]+/_sources/{page}\.ipynb"', html), (
+            f"{page}: the Colab button does not open the notebook"
+        )
+        assert re.search(rf'href="https://mybinder\.org/v2/gh/[^"]+\?urlpath=lab/tree/{page}\.md"', html), (
+            f"{page}: no Binder button"
+        )
+
+
+def test_student_edition_hides_solutions(tmp_path):
+    """`make student`'s configuration, built on the template chapter: exercises stay, solutions go."""
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import student_config
+
+    config = tmp_path / "student_config.yml"
+    config.write_text(yaml.safe_dump(student_config.student_config(), sort_keys=False))
+    toc = tmp_path / "toc.yml"
+    toc.write_text(
+        "format: jb-book\nroot: chapters/statistical-model\nchapters:\n"
+        "  - file: chapters/api\n  - file: chapters/bibliography\n"
+    )
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(jb), "build", str(ROOT), "--config", str(config), "--toc", str(toc), "--path-output", str(tmp_path)]
+    proc = subprocess.run(cmd + ["-W", "-n", "--keep-going"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    html = (tmp_path / "_build" / "html" / "chapters" / "statistical-model.html").read_text()
+    source = (ROOT / "chapters" / "statistical-model.md").read_text()
+    assert len(re.findall(r'class="[^"]*\bexercise\b', html)) == source.count(":::{exercise}") > 0
+    assert not re.search(r'class="[^"]*\bsolution\b', html), "the student edition shows a solution"
+    assert "(student edition)" in html

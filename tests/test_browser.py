@@ -211,6 +211,7 @@ def test_page_in_browser(browser, site_url, built_site, artifacts, page):
                 dead.append(href)
         assert not dead, f"{page}: internal links that do not resolve: {sorted(set(dead))}"
 
+        tab.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
         tab.screenshot(path=str(artifacts / f"{page.replace('/', '__')}.png"), full_page=True)
         assert not external, f"{page}: requests to other hosts (the site must work offline): {external}"
         assert not errors, f"{page}: JavaScript errors: {errors}"

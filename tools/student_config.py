@@ -20,6 +20,9 @@ def student_config(root: Path = ROOT) -> dict:
     config = yaml.safe_load((root / "_config.yml").read_text())
     config["sphinx"]["config"]["hide_solutions"] = True
     config["title"] = f"{config['title']} (student edition)"
+    # Jupyter Book resolves local_extensions against the folder of the config file: make them absolute.
+    local = config["sphinx"].get("local_extensions") or {}
+    config["sphinx"]["local_extensions"] = {name: str((root / path).resolve()) for name, path in local.items()}
     return config
 
 
