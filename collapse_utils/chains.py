@@ -292,7 +292,7 @@ def simulate_chain(
     truth_out = np.zeros(replicas)  # mass of p^(0) on the tokens packed away
 
     def synthetic(model: np.ndarray, k: int) -> np.ndarray:
-        return sample_counts(temper(model, temperature), k, rng)
+        return sample_counts(model if temperature == 1.0 else temper(model, temperature), k, rng)
 
     # Generation 1 is fitted on data from the truth alone.
     real = None
@@ -331,7 +331,10 @@ def simulate_chain(
         }[scheme]
 
     for m in range(2, generations + 1):
-        live = np.logical_or.reduce([a > 0 for a in sources()]) if scheme in _CAN_SHRINK else None
+        live = None
+        if scheme in _CAN_SHRINK:
+            arrays = sources()
+            live = arrays[0] > 0 if len(arrays) == 1 else np.logical_or.reduce([a > 0 for a in arrays])
         if live is not None and live.sum(axis=1).max() <= _SHRINK * live.shape[1]:
             first_out = first_out + np.where(live, 0.0, first).sum(axis=1)
             truth_out = truth_out + np.where(live, 0.0, truth).sum(axis=1)
