@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from ..chains import simulate_chain
 from ..plotting import PALETTE, THEORY_COLOR, mc_band
 from ..theory.core import S0, m, n, numeric
-from ..theory.mixing import N, fresh_real_variance, law_with_S0, p, partially_synthetic_S
+from ..theory.mixing import N, fresh_real_variance_ratio, law_with_S0, theorem2_S
 from ..widgets import explorer
 
 CONTROLS = {"N": (10, 1000, 10), "n": (1, 1000, 1), "scheme": ["partially-synthetic", "fresh-real"], "generations": (5, 200, 5)}
@@ -19,8 +19,9 @@ P0 = law_with_S0(600, 52, 0.1)
 SUPPORT = P0[P0 > 0]
 REPLICAS = 100
 
-_S_fixed = numeric(partially_synthetic_S(), [m, N, n, S0])
-_v_fresh = numeric(fresh_real_variance().subs(p, 0.5) * 4, [m, N, n])  # v^(m) / (p(1-p)) does not depend on p
+# Theorem 2 (corrected) gives S_{m+1}; written with beta^m it does not overflow for large N + n.
+_S_fixed = numeric(theorem2_S(+1).subs(m, m - 1), [m, N, n, S0])
+_v_fresh = numeric(fresh_real_variance_ratio(), [m, N, n])
 
 
 def theory_S(scheme: str, gens: np.ndarray, N_value: int, n_value: int, S0_value: float) -> np.ndarray:

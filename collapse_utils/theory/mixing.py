@@ -34,6 +34,7 @@ __all__ = [
     "corollary11_max_n",
     "fresh_real_deviation_first",
     "fresh_real_variance",
+    "fresh_real_variance_ratio",
     "law_with_S0",
     "most_recent_h",
     "most_recent_n_eff",
@@ -202,9 +203,19 @@ def _stationary() -> tuple[tuple[str, sp.Expr], ...]:
 
 def fresh_real_variance() -> sp.Expr:
     """Per-token variance ``v^(m)`` of the fresh-real scheme, ``v^(m) = p(1-p)/(N+n) + beta v^(m-1)``, ``v^(1) = p(1-p)/N``."""
+    return p * (1 - p) * fresh_real_variance_ratio()
+
+
+def fresh_real_variance_ratio() -> sp.Expr:
+    """``v^(m) / (p(1-p))`` for the fresh-real scheme, written with ``beta^(m-1)`` (stable in floating point)."""
     k = sp.Symbol("k", integer=True, nonnegative=True)
-    sol = solve_linear_recursion(beta, 1 / (N + n), 1 / N, k)  # in units of p(1-p)
-    return p * (1 - p) * sol.subs(k, m - 1)
+    b = sp.Symbol("b", positive=True)  # stands for beta, so that beta^(m-1) stays one power
+    fixed = 1 / ((N + n) * (1 - b))
+    closed = fixed + b ** (m - 1) * (1 / N - fixed)  # in units of p(1-p); no overflow in floating point
+    step = closed - (1 / (N + n) + b * closed.subs(m, m - 1))
+    if sp.simplify(closed.subs(m, 1) - 1 / N) != 0 or sp.simplify(sp.powsimp(sp.expand(step))) != 0:
+        raise AssertionError(f"{closed} does not solve the recursion")  # pragma: no cover
+    return closed.subs(b, beta)
 
 
 def fresh_real_deviation_first() -> sp.Expr:
