@@ -118,3 +118,22 @@ def test_diffusion_reduces_to_two_tokens_and_approaches_the_exact_time():
 def test_bad_input_raises(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_explorer_draws_and_zipf_is_a_distribution():
+    """The chapter's widget draws at its defaults; its Zipf truth is a probability vector (uniform at exponent 0)."""
+    import matplotlib.pyplot as plt
+
+    from collapse_utils.explorers import fully_synthetic
+
+    p = fully_synthetic.zipf_probs(50, 1.3)
+    assert np.isclose(p.sum(), 1) and np.all(np.diff(p) < 0)
+    np.testing.assert_allclose(fully_synthetic.zipf_probs(4, 0.0), 0.25)
+    with pytest.raises(ValueError):
+        fully_synthetic.zipf_probs(0, 1.0)
+    with pytest.raises(ValueError):
+        fully_synthetic.zipf_probs(10, -1.0)
+    fig = plt.figure()
+    fully_synthetic.draw(fig, **fully_synthetic.DEFAULTS)
+    assert len(fig.axes) == 3
+    plt.close(fig)
