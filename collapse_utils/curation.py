@@ -166,10 +166,12 @@ def curate_counts(probs: np.ndarray, r: np.ndarray, K: int, n: int, rng: np.rand
     cdf = np.cumsum(probs, axis=1)
     cdf[:, -1] = 1.0
     u = rng.random((R, n * K))
-    # inverse-CDF draw of every candidate: shift row i into [i, i + 1) and search once
-    offsets = np.arange(R)[:, None]
-    flat_cdf = (cdf + offsets).ravel()
-    cand = np.searchsorted(flat_cdf, (u + offsets).ravel(), side="right").reshape(R, n * K) - s * offsets
+    if s <= 32:  # inverse-CDF draw of every candidate by comparison with the CDF (cheap for small s)
+        cand = (u[:, :, None] >= cdf[:, None, :-1]).sum(axis=2)
+    else:  # shift row i into [i, i + 1) and search all rows at once
+        offsets = np.arange(R)[:, None]
+        flat_cdf = (cdf + offsets).ravel()
+        cand = np.searchsorted(flat_cdf, (u + offsets).ravel(), side="right").reshape(R, n * K) - s * offsets
     cand = np.minimum(cand, s - 1).reshape(R, n, K)
     scores = r[cand] + rng.gumbel(size=cand.shape)
     kept = np.take_along_axis(cand, scores.argmax(axis=2)[..., None], axis=2)[..., 0]

@@ -1,0 +1,241 @@
+"""The computations behind the collapse map (Part III): every regime on common axes.
+
+Each function runs the book's simulators over a grid of settings and returns
+the Monte Carlo summary *and* the theory drawn over it:
+
+* :func:`reuse_curves` — reuse of real data (none / fixed / fresh / accumulated,
+  :func:`collapse_utils.chains.simulate_chain`) with the exact mean squared
+  deviation ``E||p^(m) - p||^2`` of every scheme (Part I and II theory);
+* :func:`temperature_phase` — share of fresh real data x sampling temperature,
+  with the deterministic fixed point of :func:`collapse_utils.temperature.fixed_points`;
+* :func:`curation_phase` — share of real data x number of candidates ``K``, with
+  the expected curated dynamics of :func:`collapse_utils.curation.expected_trajectory`;
+* :func:`editing_phase` — regenerated fraction ``eta`` x generations in the
+  regression loop, with :func:`collapse_utils.editing.partial_regeneration_error`.
+
+Regimes are named by one rule throughout: **collapse** (the model ends on one
+outcome, or the error grows without bound), **drift** (the model stays diverse
+but moves far from the data) and **stable** (bounded, small distance).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from .chains import simulate_chain
+from .curation import expected_trajectory, simulate_curation
+from .editing import partial_regeneration_error, simulate_partial_regeneration
+from .temperature import fixed_points
+from .theory.core import S0 as _S0
+from .theory.core import fully_synthetic_S
+from .theory.core import m as _m
+from .theory.core import n as _n
+from .theory.mixing import N as _N, accumulate_V, fresh_real_variance, p as _p, partially_synthetic_S
+from .validation import as_generator, check_positive_int, check_probs
+
+__all__ = [
+    "REUSE",
+    "PhaseGrid",
+    "curation_phase",
+    "editing_phase",
+    "reuse_curves",
+    "reuse_theory",
+    "temperature_phase",
+]
+
+#: Reuse of real data -> scheme of :func:`collapse_utils.chains.simulate_chain`.
+REUSE: dict[str, str] = {
+    "none": "fully-synthetic",
+    "fixed": "partially-synthetic",
+    "fresh": "fresh-real",
+    "accumulated": "accumulate",
+}
+
+
+def reuse_theory(p0: object, *, n: int, n_real: int, generations: int) -> dict[str, np.ndarray]:
+    """Exact ``E||p^(m) - p||_2^2`` for ``m = 0..generations`` under each reuse regime.
+
+    Every scheme is unbiased (``E p^(m) = p``), so the mean squared deviation is
+    the summed variance: ``S_m - S_0`` for *none* (Theorem 1) and *fixed*
+    (the partially synthetic ``S_m``), ``sum_i v_i^(m)`` for *fresh*, and
+    ``(1 - S_0) V_m`` for *accumulated*.
+    """
+    p0 = check_probs(p0, "p0")
+    n = check_positive_int(n, "n")
+    n_real = check_positive_int(n_real, "n_real")
+    generations = check_positive_int(generations, "generations")
+    S0v = float(p0 @ p0)
+    gens = np.arange(1, generations + 1)
+
+    def exact(expr: sp.Expr, args: list[sp.Symbol], *values: float) -> np.ndarray:
+        # mpmath: the closed forms hold ratios like (n (n - 1))^m / (N + n)^(2m) that overflow in float64
+        f = sp.lambdify(args, expr, "mpmath")
+        mp_values = [mpmath.mpf(v) for v in values]
+        return np.array([float(f(mpmath.mpf(int(g)), *mp_values)) for g in gens])
+
+    none = exact(fully_synthetic_S(), [_m, _n, _S0], n, S0v) - S0v
+    fixed = exact(partially_synthetic_S(), [_m, _n, _N, _S0], n, n_real, S0v) - S0v
+    fresh = sum(exact(fresh_real_variance(), [_m, _n, _N, _p], n, n_real, float(pi)) for pi in p0)
+    acc = (1 - S0v) * accumulate_V(generations, n, n_real)[1:]
+    zero = np.zeros(1)
+    return {name: np.concatenate([zero, np.broadcast_to(v, gens.shape)])
+            for name, v in {"none": none, "fixed": fixed, "fresh": fresh, "accumulated": acc}.items()}
+
+
+def reuse_curves(
+    p0: object, *, n: int, n_real: int, generations: int, replicas: int, seed: int | np.random.Generator | None = None
+) -> dict[str, dict[str, np.ndarray]]:
+    """Simulate the four reuse regimes with the same ``n`` synthetic and ``n_real`` real samples.
+
+    Returns, per regime, ``"msd"`` (``||p^(m) - p||^2``, shape ``(generations + 1, replicas)``),
+    ``"collapsed"`` (fraction of replicas on one token, shape ``(generations + 1,)``) and
+    ``"theory"`` (:func:`reuse_theory`).
+    """
+    p0 = check_probs(p0, "p0")
+    rng = as_generator(seed)
+    theory = reuse_theory(p0, n=n, n_real=n_real, generations=generations)
+    out = {}
+    for name, scheme in REUSE.items():
+        res = simulate_chain(p0, n=n, generations=generations, scheme=scheme, n_real=n_real,
+                             replicas=replicas, seed=rng)
+        msd = ((res.probs - p0) ** 2).sum(-1)
+        out[name] = {"msd": msd, "collapsed": (res.max_prob == 1).mean(axis=1), "theory": theory[name]}
+    return out
+
+
+@dataclass(frozen=True)
+class PhaseGrid:
+    """A phase diagram: simulated and theoretical values of one statistic on a grid.
+
+    Attributes
+    ----------
+    x, y : ndarray
+        Grid axes (``x`` along columns, ``y`` along rows).
+    simulated : ndarray, shape (len(y), len(x))
+        Monte Carlo mean of the statistic.
+    theory : ndarray, shape (len(y), len(x))
+        The theory's value of the same statistic.
+    collapsed : ndarray, shape (len(y), len(x))
+        Fraction of replicas that collapsed (meaning depends on the diagram).
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    simulated: np.ndarray
+    theory: np.ndarray
+    collapsed: np.ndarray
+
+
+def temperature_phase(
+    p0: object,
+    *,
+    real_shares: object,
+    temperatures: object,
+    total: int,
+    generations: int,
+    replicas: int,
+    seed: int | np.random.Generator | None = None,
+) -> PhaseGrid:
+    """Total-variation distance ``TV(p^(M), p)`` after ``M = generations`` over (real share, temperature).
+
+    Each generation trains on ``total`` samples: ``round(phi total)`` fresh real ones
+    and the rest sampled from the previous model at temperature ``T``
+    (``phi = 0`` is fully synthetic).  The theory is the TV distance of the
+    infinite-sample fixed point (:func:`collapse_utils.temperature.fixed_points`).
+    ``collapsed`` is the fraction of replicas with ``max_x p^(M)(x) = 1``.
+    """
+    p0 = check_probs(p0, "p0")
+    total = check_positive_int(total, "total")
+    rng = as_generator(seed)
+    phis = np.asarray(real_shares, dtype=float)
+    temps = np.asarray(temperatures, dtype=float)
+    sim = np.empty((temps.size, phis.size))
+    col = np.empty_like(sim)
+    for i, T in enumerate(temps):
+        for j, phi in enumerate(phis):
+            N = int(round(phi * total))
+            if N >= total:
+                raise ValueError("real_shares must leave at least one synthetic sample per generation")
+            res = simulate_chain(p0, n=total - N, generations=generations, n_real=N,
+                                 scheme="fresh-real" if N else "fully-synthetic", replicas=replicas,
+                                 seed=rng, record="stats", temperature=float(T))
+            sim[i, j] = 0.5 * res.stats["l1_truth"][-1].mean()
+            col[i, j] = (res.max_prob[-1] == 1).mean()
+    theory = fixed_points(p0, temps, phis).tv
+    return PhaseGrid(x=phis, y=temps, simulated=sim, theory=theory, collapsed=col)
+
+
+def curation_phase(
+    p0: object,
+    r: object,
+    *,
+    real_shares: object,
+    Ks: object,
+    n: int,
+    generations: int,
+    replicas: int,
+    seed: int | np.random.Generator | None = None,
+) -> PhaseGrid:
+    """Entropy lost by curation, ``1 - H(p_M) / H(p_0)``, over (real share, ``K``).
+
+    Simulated with :func:`collapse_utils.curation.simulate_curation`; theory is the
+    expected dynamics :func:`collapse_utils.curation.expected_trajectory`.
+    ``collapsed`` is the fraction of replicas left with a single outcome.
+    """
+    p0 = check_probs(p0, "p0")
+    rng = as_generator(seed)
+    phis = np.asarray(real_shares, dtype=float)
+    Ks = np.asarray(Ks, dtype=int)
+
+    def entropy(q: np.ndarray) -> np.ndarray:
+        return -(q * np.log(np.where(q > 0, q, 1.0))).sum(-1)
+
+    h0 = entropy(p0)
+    sim = np.empty((Ks.size, phis.size))
+    th = np.empty_like(sim)
+    col = np.empty_like(sim)
+    for i, K in enumerate(Ks):
+        for j, phi in enumerate(phis):
+            res = simulate_curation(p0, r, K=int(K), n=n, generations=generations, real_fraction=float(phi),
+                                    replicas=replicas, seed=rng)
+            sim[i, j] = 1 - res.entropy[-1].mean() / h0
+            col[i, j] = (res.support[-1] == 1).mean()
+            traj = expected_trajectory(p0, r, int(K), generations=generations, real_fraction=float(phi))
+            th[i, j] = 1 - entropy(traj[-1]) / h0
+    return PhaseGrid(x=phis, y=Ks.astype(float), simulated=sim, theory=th, collapsed=col)
+
+
+def editing_phase(
+    *,
+    T: int,
+    d: int,
+    etas: object,
+    generations: int,
+    replicas: int,
+    sigma: float = 1.0,
+    seed: int | np.random.Generator | None = None,
+) -> PhaseGrid:
+    """Test error relative to one OLS fit over (regenerated fraction ``eta``, generation).
+
+    One Gaussian design ``X`` (``T x d``) is drawn; ``simulated[i, j]`` is the Monte
+    Carlo mean of ``||w_hat_i - w*||^2 / E||w_hat_1 - w*||^2`` at ``eta = etas[j]``
+    and ``theory`` its exact value (:func:`collapse_utils.editing.partial_regeneration_error`).
+    ``collapsed`` is 1 where the theory grows without bound (``eta = 1``).
+    """
+    rng = as_generator(seed)
+    X = rng.standard_normal((check_positive_int(T, "T"), check_positive_int(d, "d")))
+    etas = np.asarray(etas, dtype=float)
+    gens = np.arange(1, generations + 1, dtype=float)
+    sim = np.empty((gens.size, etas.size))
+    th = np.empty_like(sim)
+    for j, eta in enumerate(etas):
+        exact = partial_regeneration_error(X, float(eta), sigma, generations=generations)
+        errs = simulate_partial_regeneration(X, float(eta), sigma, generations=generations, replicas=replicas, seed=rng)
+        sim[:, j] = errs.mean(axis=1) / exact[0]
+        th[:, j] = exact / exact[0]
+    col = np.broadcast_to(np.isclose(etas, 1.0), sim.shape).astype(float)
+    return PhaseGrid(x=etas, y=gens, simulated=sim, theory=th, collapsed=col)
