@@ -73,3 +73,21 @@ def test_bad_input(kwargs, name):
         simulate_regression(args.pop("T"), args.pop("d"), args.pop("sigma"), **args)
     with pytest.raises(ValueError, match="mode"):
         expected_errors(20, 5, 1.0, 3, "mix")
+
+
+def test_categorical_accumulate_matches_simulate_chain():
+    """S_m = E||p^(m)||^2 in simulate_chain(scheme="accumulate"): 1 - S_{m+1} = (1 - S_m)(1 - n / (N + m n)^2).
+
+    Checks categorical_accumulate_S (the book's derivation) at m = 0..30, and that its limit for
+    N = n is Euler's product 1 - (1 - S_0) sin(pi/sqrt n)/(pi/sqrt n).
+    """
+    from collapse_utils.chains import simulate_chain
+    from collapse_utils.theory.core import S0, n
+    from collapse_utils.theory.regression import categorical_accumulate_limit, categorical_accumulate_S
+
+    p0 = np.array([0.5, 0.3, 0.2])
+    res = simulate_chain(p0, n=20, n_real=30, scheme="accumulate", generations=30, replicas=20_000, seed=4, record="stats")
+    expected = categorical_accumulate_S(float(p0 @ p0), 20, 30, 30)
+    assert_mean_close(res.sigma, expected, axis=1, what="accumulate S_m")
+    limit = float(categorical_accumulate_limit().subs({n: 50, S0: 0.38}))
+    np.testing.assert_allclose(categorical_accumulate_S(0.38, 50, 50, 200_000)[-1], limit, rtol=1e-5)

@@ -21,7 +21,13 @@ import sympy as sp
 from .core import numeric
 
 __all__ = [
+    "M_acc",
+    "N_real",
+    "S_prev",
     "T",
+    "categorical_accumulate_S",
+    "categorical_accumulate_factor",
+    "categorical_accumulate_limit",
     "d",
     "inverse_chi2_mean",
     "accumulate_error",
@@ -85,3 +91,50 @@ def expected_errors(T: int, d: int, sigma: float, generations: int, mode: str) -
 def accumulate_limit() -> sp.Expr:
     """``lim_n`` of :func:`accumulate_error`: ``(pi^2 / 6) sigma^2 d / (T - d - 1)``."""
     return error_scale() * sp.summation(1 / _i**2, (_i, 1, sp.oo))
+
+
+# ----------------------------------------------------------------------------------------------
+# The same contrast in the categorical model of Part I (the book's own derivation).
+
+#: Size of the accumulated data before a generation's synthetic batch, and the real-corpus size.
+M_acc, N_real = sp.symbols("M N", positive=True)
+S_prev = sp.Symbol("S", positive=True)
+
+
+def categorical_accumulate_factor() -> sp.Expr:
+    """``(1 - S_{m+1}) / (1 - S_m)`` for the categorical ``accumulate`` scheme, derived from the multinomial.
+
+    Generation ``m + 1`` is fitted on ``M = N + (m - 1) n`` accumulated tokens with law
+    ``p^(m)`` plus ``n`` new samples ``q`` of ``p^(m)``:
+    ``p^(m+1) = (M p^(m) + n q) / (M + n)``.  With ``E[q] = p`` and
+    ``E||q||^2 = 1/n + (1 - 1/n) ||p||^2`` (the recursion of Theorem 1), the factor is
+    ``1 - n / (M + n)^2``.
+    """
+    from .core import fully_synthetic_S_recursion, n
+
+    a, b = fully_synthetic_S_recursion()
+    second_q = b + a * S_prev
+    new = (M_acc**2 * S_prev + 2 * M_acc * n * S_prev + n**2 * second_q) / (M_acc + n) ** 2
+    return sp.factor(sp.simplify((1 - new) / (1 - S_prev)))
+
+
+def categorical_accumulate_S(S_0: float, n: int, N: int, generations: int) -> np.ndarray:
+    """``S_m = E||p^(m)||_2^2`` for ``m = 0..generations`` in the categorical ``accumulate`` scheme.
+
+    ``1 - S_1 = (1 - S_0)(1 - 1/N)`` (a histogram of ``N`` real tokens) and
+    ``1 - S_{m+1} = (1 - S_m)(1 - n / (N + m n)^2)`` (:func:`categorical_accumulate_factor`).
+    """
+    from .core import n as n_sym
+
+    factor = numeric(categorical_accumulate_factor().subs(n_sym, sp.Symbol("n_")), [M_acc, sp.Symbol("n_")])
+    accumulated = N + np.arange(generations - 1) * float(n)  # M for the steps m -> m + 1, m = 1..generations-1
+    steps = np.concatenate([[1.0, 1 - 1 / N], factor(accumulated, n)])[: generations + 1]
+    return 1 - (1 - S_0) * np.cumprod(steps)
+
+
+def categorical_accumulate_limit() -> sp.Expr:
+    """``lim S_m`` for ``N = n``: ``1 - (1 - S_0) sin(pi / sqrt(n)) / (pi / sqrt(n))`` (Euler's sine product)."""
+    from .core import S0, n
+
+    x = 1 / sp.sqrt(n)
+    return 1 - (1 - S0) * sp.sin(sp.pi * x) / (sp.pi * x)
