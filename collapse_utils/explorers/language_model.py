@@ -39,7 +39,8 @@ def draw(
     Labels are plain text (no mathtext), which keeps a redraw cheap.
 
     The held-out text is the last ``HELD_OUT`` characters of the corpus; the
-    bands are 95 % intervals over ``REPLICAS`` independent runs.
+    bands are the mean +- 1.96 standard errors over ``REPLICAS`` independent
+    runs, a rough indication of the spread only (there are just two runs).
     """
     vocab, ids = _corpus()
     train, held_out = ids[:corpus_size], ids[-HELD_OUT:]
