@@ -46,15 +46,16 @@ _i = sp.Symbol("i", positive=True, integer=True)
 
 
 def inverse_chi2_mean(dof: sp.Expr = T) -> sp.Expr:
-    """``E[1 / chi^2_dof] = 1 / (dof - 2)`` by integrating the density: the ``d = 1`` case of the inverse-Wishart mean.
+    """``E[1 / chi^2_dof] = 1 / (dof - 2)``: the ``d = 1`` case of the inverse-Wishart mean.
 
     For general ``d``, ``X^T X ~ Wishart_d(Sigma, T)`` and
     ``E[(X^T X)^{-1}] = Sigma^{-1} / (T - d - 1)``; with ``d = 1`` and ``Sigma = 1`` this is
-    ``E[1/chi^2_T] = 1/(T - 2)``, which SymPy computes here.
+    ``E[1/chi^2_T] = 1/(T - 2)``, the Mellin moment of
+    ``collapse_utils.theory.gaussian.chi2_mellin_moment`` at ``s = -1`` (valid for ``T > 2``).
     """
-    x, k = sp.symbols("x k", positive=True)
-    density = x ** (k / 2 - 1) * sp.exp(-x / 2) / (2 ** (k / 2) * sp.gamma(k / 2))
-    return sp.simplify(sp.integrate(density / x, (x, 0, sp.oo), conds="none")).subs(k, dof)
+    from .gaussian import chi2_mellin_moment
+
+    return sp.simplify(sp.expand_func(chi2_mellin_moment(dof, -1)))
 
 
 def error_scale() -> sp.Expr:
