@@ -13,6 +13,8 @@ which :func:`chi2_mellin_moment` derives by integrating the density.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import sympy as sp
 
@@ -43,22 +45,30 @@ _k = sp.Symbol("k", positive=True)
 _s = sp.Symbol("s")
 
 
+@lru_cache(maxsize=1)
+def _mellin_integral() -> sp.Expr:
+    """The integral behind :func:`chi2_mellin_moment`, done once per session (it takes about a second)."""
+    s_pos = sp.Symbol("s_pos", positive=True)
+    density = _x ** (_k / 2 - 1) * sp.exp(-_x / 2) / (2 ** (_k / 2) * sp.gamma(_k / 2))
+    moment = sp.simplify(sp.integrate(_x**s_pos * density, (_x, 0, sp.oo), conds="none"))
+    return moment.subs(s_pos, _s)
+
+
 def chi2_mellin_moment(k: sp.Expr = _k, s: sp.Expr = _s) -> sp.Expr:
     """``E[X^s]`` for ``X ~ chi^2_k``, obtained by integrating the chi-square density.
 
     The result is ``2^s Gamma(k/2 + s) / Gamma(k/2)`` (valid for ``s > -k/2``).
     """
-    s_pos = sp.Symbol("s_pos", positive=True)
-    density = _x ** (_k / 2 - 1) * sp.exp(-_x / 2) / (2 ** (_k / 2) * sp.gamma(_k / 2))
-    moment = sp.simplify(sp.integrate(_x**s_pos * density, (_x, 0, sp.oo), conds="none"))
-    return moment.subs({s_pos: s, _k: k})
+    return _mellin_integral().subs({_s: s, _k: k}, simultaneous=True)
 
 
+@lru_cache(maxsize=None)
 def _factor_moment(s: sp.Expr, ddof: int) -> sp.Expr:
     """``E[S^s]`` for one generation's factor ``S = chi^2_{n-1} / (n - ddof)``."""
     return sp.simplify(sp.expand_func(chi2_mellin_moment(n - 1, s) / (n - ddof) ** s))
 
 
+@lru_cache(maxsize=None)
 def expected_sigma(ddof: int = 1) -> sp.Expr:
     """``E[sigma_m]``: ``sigma_0 c4(n)^m`` for ``ddof = 1``; in general ``sigma_0 (E S^{1/2})^m``."""
     factor = sp.simplify(_factor_moment(sp.Rational(1, 2), ddof))
@@ -68,12 +78,14 @@ def expected_sigma(ddof: int = 1) -> sp.Expr:
     return sigma0 * factor**m
 
 
+@lru_cache(maxsize=None)
 def expected_variance(ddof: int = 1) -> sp.Expr:
     """``E[sigma_m^2] = sigma_0^2 ((n - 1)/(n - ddof))^m``: constant for ``ddof = 1``, ``(1 - 1/n)^m`` for ``ddof = 0``."""
     factor = sp.simplify(_factor_moment(1, ddof))
     return sigma0**2 * factor**m
 
 
+@lru_cache(maxsize=None)
 def expected_log_variance(ddof: int = 1) -> sp.Expr:
     """``E[log sigma_m^2] = log sigma_0^2 + m [psi((n-1)/2) + log(2/(n - ddof))]``.
 
@@ -90,6 +102,7 @@ def variance_log_variance() -> sp.Expr:
     return m * sp.simplify(sp.diff(log_mgf, _s, 2).subs(_s, 0))
 
 
+@lru_cache(maxsize=None)
 def variance_mean(ddof: int = 1) -> sp.Expr:
     """``Var(mu_m) = sum_{i<m} E[sigma_i^2] / n``: ``sigma_0^2 m / n`` for ``ddof = 1``."""
     i = sp.Symbol("i", integer=True, nonnegative=True)
