@@ -43,11 +43,13 @@ def draw(fig: Figure, *, N: int, n: int, scheme: str, generations: int, seed: in
     label = "Theorem 2 (corrected)" if scheme == "partially-synthetic" else "fresh-real recursion"
     ax_s.plot(gens[1:], theory_S(scheme, gens[1:], N, n, s0), color=THEORY_COLOR, label=label)
     ax_s.axhline(s0, color="0.5", ls=":", lw=1, label="$S_0$")
-    ax_s.set(xlabel="generation $m$", ylabel="$S_m$", title=f"{scheme}, N = {N}, n = {n}")
+    ax_s.set(xlabel="generation $m$", ylabel="$S_m$")
+    ax_s.set_title(f"{scheme}, N = {N}, n = {n}", fontsize=9)
     ax_s.legend(fontsize=8)
     mc_band(ax_d, gens[1:], res.l1_first[1:], color=PALETTE[1], label=r"$\|p^{(m)} - p^{(1)}\|_1$")
     mc_band(ax_d, gens[1:], res.stats["l1_truth"][1:], color=PALETTE[2], label=r"$\|p^{(m)} - p^{(0)}\|_1$")
-    ax_d.set(xlabel="generation $m$", ylabel="deviation", ylim=(0, None), title=f"{REPLICAS} replicas")
+    ax_d.set(xlabel="generation $m$", ylabel="deviation", ylim=(0, None))
+    ax_d.set_title(f"{REPLICAS} replicas", fontsize=9)
     ax_d.legend(fontsize=8)
 
 
