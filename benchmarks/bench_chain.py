@@ -150,17 +150,22 @@ def peak_mib(fn: Callable[[], object]) -> float:
 def variates_needed(fn: Callable[[], object]) -> list[int]:
     """Run ``fn`` once, recording per sampling call the floor: sum over rows of min(live tokens, draws)."""
     sizes: list[int] = []
-    original = chains.sample_counts
+    originals = {name: getattr(chains, name) for name in ("sample_counts", "resample_counts")}
 
-    def counting(probs, n, rng, **kw):
-        sizes.append(int(np.minimum(np.count_nonzero(probs, axis=1), n).sum()))
-        return original(probs, n, rng, **kw)
+    def counting(kernel):
+        def wrapped(weights, n, rng, **kw):
+            sizes.append(int(np.minimum(np.count_nonzero(weights, axis=1), n).sum()))
+            return kernel(weights, n, rng, **kw)
 
-    chains.sample_counts = counting
+        return wrapped
+
+    for name, kernel in originals.items():
+        setattr(chains, name, counting(kernel))
     try:
         fn()
     finally:
-        chains.sample_counts = original
+        for name, kernel in originals.items():
+            setattr(chains, name, kernel)
     return sizes
 
 

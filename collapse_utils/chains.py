@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .sampling import sample_counts
+from .sampling import resample_counts, sample_counts
 from .validation import (
     as_generator,
     check_choice,
@@ -295,15 +295,20 @@ def simulate_chain(
         return sample_counts(model if temperature == 1.0 else temper(model, temperature), k, rng)
 
     # Generation 1 is fitted on data from the truth alone.
-    real = None
+    real = hist = None
     if scheme in _NEEDS_REAL:
         real = sample_counts(truth, n_real, rng)
         current = real / n_real
+        hist = real
     elif scheme == "most-recent":
         current = sample_counts(truth, per_model, rng) / per_model
     else:
-        current = sample_counts(truth, n, rng) / n
+        hist = sample_counts(truth, n, rng)
+        current = hist / n
     first = current.copy()
+    # In the fully and partially synthetic schemes at T = 1 the model is the histogram ``hist`` of its
+    # training tokens, so generating from it can use resample_counts (the urn) as well as sample_counts.
+    use_hist = temperature == 1.0 and scheme in ("fully-synthetic", "partially-synthetic")
 
     stats = {name: np.empty((generations + 1, replicas)) for name in STATISTICS}
     history = np.empty((generations + 1, replicas, s)) if record == "all" else None
@@ -342,14 +347,17 @@ def simulate_chain(
             cols = _compact(cols, src, dst, width, fill=s)
             truth, first, current = (_compact(a, src, dst, width) for a in (truth, first, current))
             real = None if real is None else _compact(real, src, dst, width)
+            hist = None if hist is None else _compact(hist, src, dst, width)
             accumulated = None if accumulated is None else _compact(accumulated, src, dst, width)
             past_sum = None if past_sum is None else _compact(past_sum, src, dst, width)
             recent = deque((_compact(a, src, dst, width) for a in recent), maxlen=window)
 
         if scheme == "fully-synthetic":
-            current = synthetic(current, n) / n
+            hist = resample_counts(hist, n, rng) if use_hist else synthetic(current, n)
+            current = hist / n
         elif scheme == "partially-synthetic":
-            current = (real + synthetic(current, n)) / (n_real + n)
+            hist = real + (resample_counts(hist, n, rng) if use_hist else synthetic(current, n))
+            current = hist / (n_real + n)
         elif scheme == "fresh-real":
             current = (sample_counts(truth, n_real, rng) + synthetic(current, n)) / (n_real + n)
         elif scheme == "accumulate":
@@ -448,5 +456,5 @@ def collapse_times(
             src, dst, width = _compaction(live)
             cols = _compact(cols, src, dst, width, fill=p0.size)
             counts = _compact(counts, src, dst, width)
-        counts = sample_counts(counts / n, n, rng)
+        counts = resample_counts(counts, n, rng)
     return CollapseResult(times=times, token=token)

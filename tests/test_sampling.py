@@ -15,7 +15,7 @@ from scipy.stats import chi2_contingency, ks_2samp
 
 from collapse_utils import chains
 from collapse_utils.chains import collapse_times, simulate_chain
-from collapse_utils.sampling import STRATEGIES, choose_strategy, sample_counts
+from collapse_utils.sampling import STRATEGIES, choose_strategy, resample_counts, sample_counts
 from stats_helpers import FALSE_FAILURE, assert_mean_close
 
 P = np.array([0.0, 0.45, 0.25, 0.0, 0.15, 0.1, 0.05, 0.0])  # zeros first, inside and last
@@ -102,15 +102,21 @@ def test_two_strategies_draw_the_same_distribution(n):
         assert ks_2samp(((ak / n) ** 2).sum(axis=1), ((bk / n) ** 2).sum(axis=1)).pvalue > alpha
 
 
-def test_chains_run_with_either_strategy_give_the_same_law(monkeypatch):
-    """A whole chain (Seddik's sigma_m after 15 generations) has the same law whichever kernel strategy runs it."""
+def test_chains_run_with_any_strategy_give_the_same_law(monkeypatch):
+    """A whole chain (Seddik's sigma_m after 15 generations) has the same law whichever strategy draws it.
+
+    Two-sample KS of the urn and the inverse CDF against the conditional-binomial sampler (Bonferroni over 2).
+    """
     p0 = np.r_[np.full(20, 0.04), np.zeros(30), np.full(4, 0.05)]
-    finals = []
-    for seed, strategy in [(1, "multinomial"), (2, "inverse-cdf")]:
-        monkeypatch.setattr(chains, "sample_counts", partial(sample_counts, strategy=strategy))
+    finals = {}
+    for seed, strategy in [(1, "multinomial"), (2, "inverse-cdf"), (3, "urn")]:
+        monkeypatch.setattr(chains, "resample_counts", partial(resample_counts, strategy=strategy))
+        if strategy != "urn":
+            monkeypatch.setattr(chains, "sample_counts", partial(sample_counts, strategy=strategy))
         res = simulate_chain(p0, n=12, generations=15, replicas=20_000, seed=seed, record="stats")
-        finals.append(res.sigma[-1])
-    assert ks_2samp(*finals).pvalue > FALSE_FAILURE
+        finals[strategy] = res.sigma[-1]
+    for strategy in ("inverse-cdf", "urn"):
+        assert ks_2samp(finals["multinomial"], finals[strategy]).pvalue > FALSE_FAILURE / 2, strategy
 
 
 # ---------------------------------------------------------------- the live-token packing of the chains
@@ -151,12 +157,58 @@ def test_packing_shrinks_as_tokens_die(monkeypatch):
     """Once most tokens are dead in every replica, the kernel only sees the live ones (widths shrink)."""
     widths = []
 
-    def spy(probs, n, rng, **kw):
-        widths.append(probs.shape[1])
-        return sample_counts(probs, n, rng, **kw)
+    def spy(kernel):
+        def wrapped(arr, n, rng, **kw):
+            widths.append(arr.shape[1])
+            return kernel(arr, n, rng, **kw)
 
-    monkeypatch.setattr(chains, "sample_counts", spy)
+        return wrapped
+
+    monkeypatch.setattr(chains, "sample_counts", spy(sample_counts))
+    monkeypatch.setattr(chains, "resample_counts", spy(resample_counts))
     res = simulate_chain(np.full(1000, 1e-3), n=20, generations=30, replicas=10, seed=0, record="stats")
-    assert widths[0] == 1000
-    assert widths[-1] <= res.support[-2].max() / chains._SHRINK
+    assert len(widths) == 30 and widths[0] == 1000
+    assert widths[-1] <= max(1, res.support[-2].max() / chains._SHRINK)
     assert widths[-1] <= 20
+
+
+# ---------------------------------------------------------------- the urn of resample_counts
+HIST = np.array([[0, 3, 0, 1, 2, 0], [5, 0, 0, 0, 0, 1], [0, 0, 0, 0, 6, 0]])
+
+
+@pytest.mark.parametrize("strategy", ("auto", "urn") + STRATEGIES)
+@pytest.mark.parametrize("totals", ["equal", "unequal"])
+def test_resample_counts_draw_only_present_tokens(strategy, totals):
+    hist = HIST if totals == "equal" else HIST * np.array([[1], [3], [2]])
+    counts = resample_counts(hist, 9, np.random.default_rng(1), strategy=strategy)
+    assert counts.shape == hist.shape
+    np.testing.assert_array_equal(counts.sum(axis=1), 9)
+    assert np.all(counts[hist == 0] == 0) and counts[2, 4] == 9
+    np.testing.assert_array_equal(resample_counts(hist, 0, np.random.default_rng(1), strategy=strategy), 0)
+
+
+def test_resample_counts_chooses_the_urn_by_total_n_and_k(monkeypatch):
+    import collapse_utils.sampling as sampling
+
+    seen = []
+    monkeypatch.setattr(sampling, "sample_counts", lambda probs, n, rng, strategy: seen.append(strategy) or probs)
+    resample_counts(np.full((2, 40), 5), 100, np.random.default_rng(0))  # 200 + 100 <= 32 * 40: the urn
+    assert seen == []
+    resample_counts(np.full((2, 3), 200), 400, np.random.default_rng(0))  # 600 + 400 > 96: sample_counts
+    assert seen == ["auto"]
+    with pytest.raises(ValueError, match="strategy"):
+        resample_counts(HIST, 3, np.random.default_rng(0), strategy="alias")
+
+
+@pytest.mark.parametrize("totals", ["equal", "unequal"])
+def test_urn_draws_the_multinomial_law(totals):
+    """Two-sample chi-square homogeneity, urn against conditional binomials, every live cell (Bonferroni)."""
+    rows, n = 3 * 10_000, 5
+    hist = np.tile(HIST if totals == "equal" else HIST * np.array([[1], [3], [2]]), (rows // 3, 1))
+    a = resample_counts(hist, n, np.random.default_rng(20), strategy="multinomial")
+    b = resample_counts(hist, n, np.random.default_rng(21), strategy="urn")
+    cells = [(kind, j) for kind in range(3) for j in np.flatnonzero(HIST[kind]) if HIST[kind].sum() != HIST[kind, j]]
+    for kind, j in cells:
+        table = np.stack([np.bincount(x[kind::3, j], minlength=n + 1) for x in (a, b)])
+        table = table[:, table.sum(axis=0) > 0]
+        assert chi2_contingency(table).pvalue > FALSE_FAILURE / len(cells), (kind, j)
