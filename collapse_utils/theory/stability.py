@@ -54,7 +54,8 @@ def expect(expr: sp.Expr, variances: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
 def contraction_factor() -> sp.Expr:
     """``a = lambda / (1 + lambda)``: ``E[mu_{t+1} - mu* | mu_t] = a (mu_t - mu*)`` (both real-data schemes)."""
     e = sp.Symbol("e_t", real=True)
-    mean_next = (N * 0 + lam * N * e) / (N + lam * N)  # noises have mean zero
+    # mu_{t+1} - mu* = (N eps_r + M (e_t + eps_s)) / (N + M); the noises have mean zero
+    mean_next = lam * N * e / (N + lam * N)
     return sp.simplify(mean_next / e)
 
 
