@@ -47,7 +47,7 @@ def draw(fig: Figure, *, n: int, a: float, b: float, generations: int, seed: int
     ks = np.arange(generations + 1)
     expected = np.concatenate([[ALPHABET], _SURVIVAL(counts[None, :], gs[:, None]).sum(axis=1)])
     ax_vocab.plot(ks, res.support.mean(axis=1), "o", ms=3, color=PALETTE[0], label="MC mean vocabulary")
-    ax_vocab.plot(ks, expected, color=THEORY_COLOR, label=r"$\sum_i 1 - e^{-n p_i g_k}$")
+    ax_vocab.plot(ks, expected, color=THEORY_COLOR, label=r"$\sum_i 1 - e^{-n p_i g_k}$ (Cor. 1, lower)")
     ax_vocab.set(xlabel="generation $k$", ylabel="distinct words", title=f"n = {n}, a = {a:g}, b = {b:g}")
     ax_vocab.legend(fontsize=8)
 

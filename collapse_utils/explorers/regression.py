@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ..plotting import PALETTE, THEORY_COLOR, mc_band
 from ..regression import MODES, simulate_regression
@@ -17,6 +18,8 @@ REPLICAS, GENERATIONS = 400, 20
 
 def draw(fig: Figure, *, T: int, d: int, sigma: float, mode: str, seed: int = 0) -> None:
     """Monte Carlo test error per generation (mean and 95 % band) over the closed forms."""
+    if hasattr(fig, "set_layout_engine"):  # a Figure, not a SubFigure
+        fig.set_layout_engine("constrained")
     ax = fig.subplots()
     if T <= d + 1:
         ax.text(0.5, 0.5, f"need T > d + 1 (T = {T}, d = {d})", ha="center", va="center", transform=ax.transAxes)
@@ -33,6 +36,7 @@ def draw(fig: Figure, *, T: int, d: int, sigma: float, mode: str, seed: int = 0)
     ax.axhline(np.pi**2 / 6 * scale, color=PALETTE[1], ls=":", lw=1, label=r"$\frac{\pi^2}{6}\,\sigma^2 d/(T-d-1)$")
     ax.plot([], [], color=THEORY_COLOR, lw=1, label="theory")
     ax.set(xlabel="generation $n$", ylabel="test error", title=f"T = {T}, d = {d}, sigma = {sigma:g}, {REPLICAS} replicas")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize=8, loc="upper left")
 
 
