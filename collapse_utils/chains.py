@@ -264,8 +264,10 @@ def simulate_chain(
     whenever they fill at most three quarters of the width.  A generation then
     costs O(``replicas`` x live tokens), and the statistics are computed on the
     live tokens, with the mass of ``p^(1)`` and ``p^(0)`` on the dropped ones
-    added to the L1 distances.  The kernel :func:`~collapse_utils.sampling.sample_counts`
-    chooses its strategy from ``n`` and the live width.
+    added to the L1 distances.  The kernels :func:`~collapse_utils.sampling.sample_counts`
+    and, for histogram models at ``temperature = 1``,
+    :func:`~collapse_utils.sampling.resample_counts` choose their strategy from
+    ``n``, the live width and the histogram's total.
     """
     p0 = check_probs(p0, "p0")
     n = check_positive_int(n, "n")
