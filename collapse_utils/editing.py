@@ -302,15 +302,23 @@ def simulate_partial_regeneration(
     rng = as_generator(seed)
     T, d = X.shape
     pinv = np.linalg.pinv(X)  # (d, T): w_hat = X^+ Y
-    # delta = w_hat - w*: the real rows contribute X_R^+-part of their fixed noise, the regenerated rows X_S delta + noise.
-    real_noise = sigma * rng.standard_normal((R, T))
-    delta = real_noise @ pinv.T
+    # delta_i = w_hat_i - w* = A delta_{i-1} + X^+_R E_R + X^+_S E_S^(i), with A = X^+_S X_S.
+    # Both noise terms are Gaussian in R^d, so they are drawn there directly, with covariance
+    # sigma^2 X^+_R X^+_R^T (the same draw in every generation) and sigma^2 X^+_S X^+_S^T (fresh).
+    A = pinv[:, :m] @ X[:m]
+
+    def gaussian(cols: np.ndarray) -> np.ndarray:
+        cov = cols @ cols.T
+        vals, vecs = np.linalg.eigh(cov)
+        root = vecs * np.sqrt(np.clip(vals, 0.0, None))
+        return sigma * rng.standard_normal((R, d)) @ root.T
+
+    fixed = gaussian(pinv[:, m:])
+    delta = fixed + gaussian(pinv[:, :m])  # generation 1: all labels real
     out = np.empty((generations, R))
     out[0] = (delta**2).sum(axis=1)
     for i in range(1, generations):
-        noise = real_noise.copy()
-        noise[:, :m] = delta @ X[:m].T + sigma * rng.standard_normal((R, m))
-        delta = noise @ pinv.T
+        delta = delta @ A.T + fixed + gaussian(pinv[:, :m])
         out[i] = (delta**2).sum(axis=1)
     return out
 
