@@ -110,6 +110,9 @@ def scrubber(
         raise ValueError("alt must be a non-empty description of the animation")
     if interval <= 0:
         raise ValueError(f"interval must be positive, got {interval!r}")
+    if fig.get_layout_engine() is not None:  # lay the figure out once, not once per frame (much faster)
+        fig.canvas.draw()
+        fig.set_layout_engine("none")
     anim = FuncAnimation(fig, update, frames=frames, interval=interval, blit=False)
     try:
         with plt.rc_context({"savefig.dpi": dpi}):
