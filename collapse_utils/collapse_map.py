@@ -7,7 +7,7 @@ the Monte Carlo summary *and* the theory drawn over it:
   :func:`collapse_utils.chains.simulate_chain`) with the exact mean squared
   deviation ``E||p^(m) - p||^2`` of every scheme (Part I and II theory);
 * :func:`temperature_phase` — share of fresh real data x sampling temperature,
-  with the deterministic fixed point of :func:`collapse_utils.temperature.fixed_points`;
+  with the deterministic fixed point of ``collapse_utils.temperature.fixed_points``;
 * :func:`curation_phase` — share of real data x number of candidates ``K``, with
   the expected curated dynamics of :func:`collapse_utils.curation.expected_trajectory`;
 * :func:`editing_phase` — regenerated fraction ``eta`` x generations in the
@@ -145,7 +145,7 @@ def temperature_phase(
     Each generation trains on ``total`` samples: ``round(phi total)`` fresh real ones
     and the rest sampled from the previous model at temperature ``T``
     (``phi = 0`` is fully synthetic).  The theory is the TV distance of the
-    infinite-sample fixed point (:func:`collapse_utils.temperature.fixed_points`).
+    infinite-sample fixed point (``collapse_utils.temperature.fixed_points``).
     ``collapsed`` is the fraction of replicas with ``max_x p^(M)(x) = 1``.
     """
     p0 = check_probs(p0, "p0")
