@@ -1,18 +1,30 @@
 """Simulation core of the book *Model Collapse*.
 
-The public API is re-exported here; each idea lives in its own module:
+The main simulators are re-exported here; each idea lives in its own module:
 
 - :mod:`collapse_utils.chains` — recursive training of categorical models (Seddik et al. 2024),
-- :mod:`collapse_utils.gaussian` — recursive refitting of a Gaussian,
-- :mod:`collapse_utils.sampling` — the one multinomial sampling kernel,
-- :mod:`collapse_utils.theory` — closed forms as SymPy expressions,
-- :mod:`collapse_utils.plotting`, :mod:`collapse_utils.widgets`, :mod:`collapse_utils.explorers` — figures and widgets,
+- :mod:`collapse_utils.sampling` — the multinomial sampling kernel,
+- :mod:`collapse_utils.wright_fisher` — the exact two-token chain,
+- :mod:`collapse_utils.ngram`, :mod:`collapse_utils.lm_loop` — a character language model in the loop,
+- :mod:`collapse_utils.gaussian`, :mod:`collapse_utils.forgetting`, :mod:`collapse_utils.regression`,
+  :mod:`collapse_utils.temperature`, :mod:`collapse_utils.stability`, :mod:`collapse_utils.kde`,
+  :mod:`collapse_utils.curation`, :mod:`collapse_utils.editing` — the models of Part II,
+- :mod:`collapse_utils.collapse_map` — the phase diagrams of Part III,
+- :mod:`collapse_utils.distillation`, :mod:`collapse_utils.unlearning` — neighbouring threads,
+- :mod:`collapse_utils.theory` — closed forms as SymPy expressions, one module per topic,
+- :mod:`collapse_utils.plotting`, :mod:`collapse_utils.animation`, :mod:`collapse_utils.widgets`,
+  :mod:`collapse_utils.explorers` — figures and widgets,
 - :mod:`collapse_utils.validation` — argument checks.
 """
 
 from .chains import SCHEMES, STATISTICS, ChainResult, CollapseResult, collapse_times, simulate_chain, temper
+from .curation import simulate_curation
+from .forgetting import simulate_poisson
 from .gaussian import GaussianResult, simulate_gaussian
-from .sampling import sample_counts
+from .kde import simulate_kde
+from .regression import simulate_regression
+from .sampling import resample_counts, sample_counts
+from .stability import simulate_retraining
 
 __version__ = "0.1.0"
 
@@ -23,8 +35,14 @@ __all__ = [
     "CollapseResult",
     "GaussianResult",
     "collapse_times",
+    "resample_counts",
     "sample_counts",
     "simulate_chain",
+    "simulate_curation",
     "simulate_gaussian",
+    "simulate_kde",
+    "simulate_poisson",
+    "simulate_regression",
+    "simulate_retraining",
     "temper",
 ]
