@@ -25,8 +25,24 @@ def toc_files() -> list[str]:
     return files
 
 
+def back_matter() -> set[str]:
+    """Pages of the part captioned "Back matter" (status page, API, bibliography): not chapters."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return {
+        entry["file"]
+        for part in toc.get("parts", [])
+        if part.get("caption", "").lower() == "back matter"
+        for entry in part["chapters"]
+    }
+
+
 def chapter_sources() -> list[str]:
-    return [f for f in toc_files() if (ROOT / f"{f}.md").read_text().lstrip().startswith("---\njupytext")]
+    """The chapters: notebook pages (jupytext header) outside the back matter."""
+    return [
+        f
+        for f in toc_files()
+        if f not in back_matter() and (ROOT / f"{f}.md").read_text().lstrip().startswith("---\njupytext")
+    ]
 
 
 def test_jupyter_book_is_v1():
