@@ -42,9 +42,8 @@ def draw(fig: Figure, *, K: int, reward: str, real_fraction: float, generations:
                             replicas=REPLICAS, seed=seed)
     traj = expected_trajectory(P0, r, K, generations=generations, real_fraction=real_fraction)
     gens = np.arange(generations + 1)
-    if hasattr(fig, "set_layout_engine"):  # a Figure, not a SubFigure: a fixed layout is fastest
-        fig.set_layout_engine("none")
-        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.16, top=0.88, wspace=0.3)
+    if hasattr(fig, "set_layout_engine"):  # a Figure, not a SubFigure
+        fig.set_layout_engine("constrained")
     ax_r, ax_h, ax_p = fig.subplots(1, 3)
     mc_band(ax_r, gens, res.reward, label="simulation")
     ax_r.plot(gens, traj @ r, color=THEORY_COLOR, label=r"expected map $p_t H^K_{p_t}$")

@@ -32,9 +32,8 @@ def draw(fig: Figure, *, threshold: float, edit_fraction: float, generations: in
     """Held-out perplexity and distinct n-grams of the three loops over generations."""
     train, heldout, s = corpus()
     gens = np.arange(generations + 1)
-    if hasattr(fig, "set_layout_engine"):
-        fig.set_layout_engine("none")
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.88, wspace=0.3)
+    if hasattr(fig, "set_layout_engine"):  # a Figure, not a SubFigure
+        fig.set_layout_engine("constrained")
     ax_ppl, ax_div = fig.subplots(1, 2)
     for color, mode in zip(PALETTE, ("synthetic", "edited")):
         res = simulate_text_loop(train, heldout, s, order=ORDER, generations=generations, mode=mode,
