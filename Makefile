@@ -29,7 +29,7 @@ test: $(STAMP)  ## run the whole test suite: unit tests, a full build of the boo
 	COLLAPSE_PROGRESS=0 $(BIN)/python -m pytest
 
 lab: $(STAMP)  ## open the chapters as notebooks in JupyterLab
-	$(BIN)/python -m pip install -q jupyterlab jupytext
+	$(BIN)/python -m pip install -q jupyterlab==4.6.6  # jupytext is already pinned in requirements.txt
 	$(BIN)/jupytext-config set-default-viewer
 	$(BIN)/jupyter lab chapters
 
