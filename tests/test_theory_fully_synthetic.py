@@ -87,3 +87,19 @@ def test_diffusion_is_close_to_simulation_for_several_tokens():
     p0 = np.array([0.4, 0.3, 0.2, 0.1])
     times = collapse_times(p0, n=200, replicas=20_000, seed=12).times
     assert abs(times.mean() / diffusion_collapse_time(p0, 200) - 1) < 0.03
+
+
+def test_drift_from_the_start_matches_simulation():
+    """E||p^(k) - p^(0)||_2^2 = (1 - (1 - 1/n)^k)(1 - S_0), i.e. S_k - S_0 by the martingale property.
+
+    This is the per-context prediction of the language-model chapter (there started at p^(1), k = m - 1);
+    checked per generation with the shared tolerance rule.
+    """
+    start, size, gens = np.array([0.55, 0.25, 0.15, 0.05]), 12, 25
+    res = simulate_chain(start, n=size, generations=gens, replicas=20_000, seed=31)
+    k = np.arange(1, gens + 1)
+    s0 = start @ start
+    predicted = (1 - (1 - 1 / size) ** k) * (1 - s0)
+    np.testing.assert_allclose(predicted, numeric(fully_synthetic_S(), [m, n, S0])(k, size, s0) - s0, rtol=1e-12)
+    drift = ((res.probs[1:] - start) ** 2).sum(axis=2)
+    assert_mean_close(drift, predicted, axis=1, what="E||p^(k) - p^(0)||^2")

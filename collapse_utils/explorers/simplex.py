@@ -31,7 +31,7 @@ def draw(fig: Figure, *, n: int, scheme: str, generations: int, seed: int = 0) -
     for color, g in zip(PALETTE, shown):
         x, y = simplex_xy(res.probs[g])
         ax_simplex.scatter(x, y, s=6, color=color, alpha=0.5, label=f"m = {g}")
-    ax_simplex.legend(loc="upper right", fontsize=8, markerscale=2)
+    ax_simplex.legend(loc="upper right", bbox_to_anchor=(0.1, 1.0), fontsize=8, markerscale=2, frameon=False)
     ax_simplex.set_title(f"{REPLICAS} replicas, scheme {scheme}", fontsize=9)
 
     gens = np.arange(generations + 1)
@@ -39,8 +39,8 @@ def draw(fig: Figure, *, n: int, scheme: str, generations: int, seed: int = 0) -
     if scheme == "fully-synthetic":
         ax_sigma.plot(gens, _S(gens, n, float(P0 @ P0)), color=THEORY_COLOR, label=r"Theorem 1: $S_m$")
     ax_sigma.plot(gens, (res.max_prob == 1).mean(axis=1), color=PALETTE[3], lw=1, label="fraction collapsed")
-    ax_sigma.set(xlabel="generation $m$", ylim=(0, 1.02))
-    ax_sigma.legend(fontsize=8, loc="lower right")
+    ax_sigma.set(xlabel="generation $m$", ylabel=r"$\sigma_m$ and fraction collapsed", ylim=(0, 1.02))
+    ax_sigma.legend(fontsize=8, loc="best")
 
 
 def widget():

@@ -143,4 +143,9 @@ def littler_mean_time(s: int = 3) -> tuple[sp.Expr, list[sp.Symbol]]:
     corner = {q: (1 if i == 0 else 0) for i, q in enumerate(freqs)}
     if sp.limit(T.subs({q: v for q, v in corner.items() if q != freqs[0]}), freqs[0], 1, "-") != 0:  # pragma: no cover
         raise AssertionError("Littler's formula is not 0 at a corner")
+    if s > 2:  # boundary condition on the face p_s = 0: the same formula with one token fewer
+        face = T.subs(freqs[-1], 1 - sum(freqs[:-1]))  # p_s = 1 - sum(p_1..p_{s-1}) = 0
+        fewer = -2 * n * sum((1 - q) * sp.log(1 - q) for q in [*freqs[:-1], 1 - sum(freqs[:-1])])
+        if sp.simplify(face - fewer) != 0:  # pragma: no cover
+            raise AssertionError("Littler's formula does not reduce to s - 1 tokens on a face")
     return T, freqs
