@@ -53,10 +53,26 @@ def test_poisson_survival_matches_theorem_2():
     ks = np.array([1, 2, 5, 10, 50, 200])
     surv = numeric(poisson_survival(), [n, lam0, g])
     for j, rate in enumerate([0.3, 1.0]):
-        rates = simulate_poisson(rate, n=10, generations=200, replicas=60_000, seed=3 + j)
+        rates = simulate_poisson(rate, n=10, generations=200, replicas=30_000, seed=3 + j)
         expected = surv(10, rate, gs[ks - 1])
         alive = (rates[ks] != 0).astype(float)
         assert_mean_close(alive, expected, axis=1, sd=np.sqrt(expected * (1 - expected)), what=f"Poisson lam0={rate}")
+
+
+def test_poisson_survival_given_the_first_count():
+    """Exercise ex-fw-observed: P(Lambda_k != 0 | n Lambda_1 = c) = 1 - (1 - g_k)^c.
+
+    Starting simulate_poisson at lam0 = c / n makes row j of its output Lambda_{1+j}, so row
+    k - 1 is Lambda_k given n Lambda_1 = c.  The unconditional 1 - exp(-c g_k) differs by more
+    than the tolerance at these k, so the test tells the two formulas apart.
+    """
+    n_samples, count, reps = 10, 3, 40_000
+    gs = g_sequence(60)
+    ks = np.array([2, 5, 10, 30, 60])
+    rates = simulate_poisson(count / n_samples, n=n_samples, generations=59, replicas=reps, seed=12)
+    alive = (rates[ks - 1] != 0).astype(float)
+    expected = 1 - (1 - gs[ks - 1]) ** count
+    assert_mean_close(alive, expected, axis=1, sd=np.sqrt(expected * (1 - expected)), what="survival given Z_1 = c")
 
 
 def test_bernoulli_chain_within_theorem_1_bounds():

@@ -18,7 +18,7 @@ def test_shapes_and_start():
 def test_expected_sd_decays_as_c4_power():
     """E[sigma_m] = sigma_0 c4(n)^m for the unbiased sd (ddof=1)."""
     n_samples, gens = 10, 30
-    res = simulate_gaussian(0.0, 2.0, n=n_samples, generations=gens, replicas=40_000, seed=4)
+    res = simulate_gaussian(0.0, 2.0, n=n_samples, generations=gens, replicas=10_000, seed=4)
     c = float(numeric(c4(), [sp.Symbol("n", positive=True, integer=True)])(n_samples))
     expected = 2.0 * c ** np.arange(gens + 1)
     assert_mean_close(res.sigma, expected, axis=1, what="E sigma_m")

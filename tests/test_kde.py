@@ -15,7 +15,7 @@ def test_fully_synthetic_variance():
     """E v_t = n h^2 + (E v_0 - n h^2)(1 - 1/n)^t (theory.kde.kde_variance), v_t = points' variance + h^2."""
     nn, hh = 20, 0.4
     formula = kde_variance().subs({n: nn, h: hh, sigma0: 1.3})
-    res = simulate_kde(n=nn, h=hh, sigma0=1.3, generations=max(GENS), replicas=30_000, ise=False, seed=1)
+    res = simulate_kde(n=nn, h=hh, sigma0=1.3, generations=max(GENS), replicas=15_000, ise=False, seed=1)
     expected = [float(formula.subs(t, g)) for g in GENS]
     assert_mean_close(res.var[GENS] + hh**2, expected, axis=1, what="E v_t")
     closed = nn * hh**2 + ((1 - 1 / nn) * 1.3**2 + hh**2 - nn * hh**2) * (1 - 1 / nn) ** np.array(GENS)

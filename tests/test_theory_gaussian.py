@@ -56,6 +56,15 @@ def test_expected_log_variance(run):
     np.testing.assert_allclose(logs[0], expected[0])
 
 
+def test_variance_of_log_variance(run):
+    """Var(log sigma_m^2) = m psi'((n-1)/2) for both ddof, checked as the mean of (log sigma_m^2 - E)^2 (m = 1..50)."""
+    ddof, res = run
+    gens = np.arange(1, 51)
+    centre = numeric(expected_log_variance(ddof), ARGS)(gens, N_SAMPLES, SIGMA0)
+    squared = (np.log(res.sigma[1:] ** 2) - centre[:, None]) ** 2
+    assert_mean_close(squared, numeric(variance_log_variance(), ARGS)(gens, N_SAMPLES, SIGMA0), axis=1, what="Var log sigma_m^2")
+
+
 def test_variance_mean_and_w2_few_generations(run):
     """Var(mu_m), E[sigma_m^2] and E[W_2^2] to the start, for m = 1..5 (where sigma_m^2 has light tails)."""
     ddof, res = run
@@ -80,7 +89,7 @@ def test_c4_bound_and_tail_bound():
     assert gaps.min() > 0.18
     assert c4_bound_gap_series().coeff(n, -2) == -sp.Rational(3, 16)
     gens, epsilon = np.arange(0, 201, 20), 0.1
-    res = simulate_gaussian(0.0, 1.0, n=10, generations=200, replicas=20_000, seed=5)
+    res = simulate_gaussian(0.0, 1.0, n=10, generations=200, replicas=10_000, seed=5)
     tail = (res.sigma[gens] > epsilon).astype(float)
     bound = numeric(suresh_tail_bound(), [m, n, sigma0, eps])(gens, 10, 1.0, epsilon)
     slack = z_for(gens.size) * np.sqrt(0.25 / tail.shape[1])

@@ -40,8 +40,9 @@ def draw(fig: Figure, *, n: int, generations: int, ddof: int, seed: int = 0) -> 
 
     ax_tail.plot(gens, (res.sigma > EPSILON).mean(axis=1), color=PALETTE[0], label=rf"MC $P(\sigma_m > {EPSILON})$")
     ax_tail.plot(gens, np.minimum(_BOUND(gens, n, 1.0, EPSILON), 1.0), color=THEORY_COLOR,
-                 label=r"bound $\frac{\sigma_0}{\epsilon}e^{-m/(4n-1)}$ (ddof = 1)")
-    ax_tail.set(xlabel="generation $m$", ylim=(-0.02, 1.05), title=f"{REPLICAS} replicas")
+                 label=r"Theorem 3: $\frac{\sigma_0}{\epsilon}e^{-m/(4n-1)}$ (capped at 1)")
+    ax_tail.set(xlabel="generation $m$", ylabel="probability", ylim=(-0.02, 1.05),
+                title=f"tail probability, {REPLICAS} replicas")
     ax_tail.legend(fontsize=8, loc="lower left")
 
 

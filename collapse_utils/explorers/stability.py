@@ -49,11 +49,18 @@ def draw(fig: Figure, *, lam: float, N: int, generations: int, seed: int = 0) ->
                                 model="mean-variance", replicas=REPLICAS, seed=seed + 1)
         mc_band(ax_var, gens, r.sigma2, color=color, label=f"{real} real")
         ax_var.plot(gens, variance_theory(real, lam, N, generations), color=THEORY_COLOR, lw=1)
-    synth = simulate_gaussian(0.0, 1.0, n=max(M, 2), generations=generations, ddof=0, replicas=REPLICAS, seed=seed + 2)
-    mc_band(ax_mu, gens, synth.mu**2 * N, color=PALETTE[3], label=f"fully synthetic (n = {max(M, 2)})")
-    mc_band(ax_var, gens, synth.sigma**2, color=PALETTE[3], label="fully synthetic")
+    # Fully synthetic retraining on M = lambda N samples, for comparison.  Mean only: after the real
+    # fit of generation 0 the mean does a random walk, E e_t^2 = sigma*^2 (1/N + t/M) (exact line).
+    # Mean and variance: the ML Gaussian chain from the truth, E sigma_t^2 = (1 - 1/M)^t.
+    m_syn = max(M, 2)
+    walk = N * (1 / N + gens / m_syn)
+    ax_mu.plot(gens, walk, "--", color=PALETTE[3], label=f"fully synthetic, M = {m_syn} (exact)")
+    synth = simulate_gaussian(0.0, 1.0, n=m_syn, generations=generations, ddof=0, replicas=REPLICAS, seed=seed + 2)
+    mc_band(ax_var, gens, synth.sigma**2, color=PALETTE[3], label=f"fully synthetic, n = {m_syn}")
+    ax_var.plot(gens, (1 - 1 / m_syn) ** gens, color=THEORY_COLOR, lw=1)
     ax_mu.plot([], [], color=THEORY_COLOR, lw=1, label="exact (book's derivation)")
-    top = max(3.0, 1.5 * float(np.mean(synth.mu[-1] ** 2) * N))
+    ax_var.plot([], [], color=THEORY_COLOR, lw=1, label="exact")
+    top = max(3.0, 1.5 * float(walk[-1]))
     ax_mu.set(xlabel="generation $t$", ylabel=r"$N\,E(\mu_t-\mu^*)^2/\sigma_*^2$", ylim=(0, min(top, 10)),
               title=f"mean only: N = {N}, M = {M} synthetic")
     ax_var.set(xlabel="generation $t$", ylabel=r"$E\,\sigma_t^2/\sigma_*^2$", ylim=(0, 1.1),
