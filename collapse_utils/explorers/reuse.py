@@ -44,7 +44,7 @@ def draw(fig: Figure, *, K: int, scheme: str, generations: int, seed: int = 0) -
     ax_s.plot(gens, theory_S(scheme, generations, K, s0), color=THEORY_COLOR, label="exact $S_m$")
     ax_s.plot(gens, (res.max_prob == 1).mean(axis=1), color=PALETTE[3], lw=1, label="fraction collapsed")
     title = f"most recent K = {K}" if scheme == "most-recent" else "random past"
-    ax_s.set(xlabel="generation $m$", ylim=(0, 1.02))
+    ax_s.set(xlabel="generation $m$", ylabel=r"$\sigma_m$ and fraction collapsed", ylim=(0, 1.02))
     ax_s.set_title(f"{title}, n = {N_SYNTH}", fontsize=9)
     ax_s.legend(fontsize=8)
     mc_band(ax_d, gens[1:], res.l1_first[1:], color=PALETTE[1], label=r"$\|p^{(m)} - p^{(1)}\|_1$")
