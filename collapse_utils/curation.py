@@ -1,4 +1,4 @@
-"""Self-consuming training on curated samples (Ferbach et al. 2024).
+"""Self-consuming training on curated samples (in the spirit of Ferbach et al. 2024).
 
 A categorical model ``p_t`` over ``s`` outcomes generates ``K`` candidates; a
 user keeps one of them with the Bradley–Terry/Luce probability
@@ -106,8 +106,8 @@ def expected_update(p: object, r: object, K: int, *, real_fraction: float = 0.0,
     """One step of the expected curated dynamics, optionally mixed with real data.
 
     ``p_{t+1} = phi p_data + (1 - phi) p_t H^K_{p_t}`` with ``phi = real_fraction``
-    (``phi = 1 / (1 + lambda)`` in Ferbach et al.'s notation).  ``p_data``
-    defaults to ``p``.
+    (``phi = 1 / (1 + lambda)`` for real and synthetic data mixed ``1 : lambda``,
+    as the book's notes recall the paper's setting).  ``p_data`` defaults to ``p``.
     """
     p = check_probs(p, "p")
     phi = check_fraction(real_fraction, "real_fraction")

@@ -274,6 +274,9 @@ def simulate_partial_regeneration(
     regenerates the ``m`` labels with the previous model,
     ``Y_S = X_S w_hat_{i-1} + E_S^(i)`` with fresh noise.  ``eta = 1`` is the
     *replace* loop of ``collapse_utils.regression.simulate_regression``.
+    The labels are simulated and every model is an OLS fit of them, so this
+    Monte Carlo does not rely on the error recursion used in the book's
+    derivation of :func:`partial_regeneration_error`.
 
     Parameters
     ----------
@@ -301,25 +304,20 @@ def simulate_partial_regeneration(
     R = check_positive_int(replicas, "replicas")
     rng = as_generator(seed)
     T, d = X.shape
-    pinv = np.linalg.pinv(X)  # (d, T): w_hat = X^+ Y
-    # delta_i = w_hat_i - w* = A delta_{i-1} + X^+_R E_R + X^+_S E_S^(i), with A = X^+_S X_S.
-    # Both noise terms are Gaussian in R^d, so they are drawn there directly, with covariance
-    # sigma^2 X^+_R X^+_R^T (the same draw in every generation) and sigma^2 X^+_S X^+_S^T (fresh).
-    A = pinv[:, :m] @ X[:m]
-
-    def gaussian(cols: np.ndarray) -> np.ndarray:
-        cov = cols @ cols.T
-        vals, vecs = np.linalg.eigh(cov)
-        root = vecs * np.sqrt(np.clip(vals, 0.0, None))
-        return sigma * rng.standard_normal((R, d)) @ root.T
-
-    fixed = gaussian(pinv[:, m:])
-    delta = fixed + gaussian(pinv[:, :m])  # generation 1: all labels real
+    w_star = np.ones(d)  # the error does not depend on w*; a non-zero one keeps the simulation honest
+    pinv = np.linalg.pinv(X)  # (d, T): the OLS fit is w_hat = X^+ Y
+    # Generation 1: real labels on every row, Y = X w* + E, shape (R, T).
+    Y = X @ w_star + sigma * rng.standard_normal((R, T))
+    w_hat = Y @ pinv.T
+    # The real rows keep these labels for ever; their share of every later fit is fixed.
+    real_part = Y[:, m:] @ pinv[:, m:].T
     out = np.empty((generations, R))
-    out[0] = (delta**2).sum(axis=1)
+    out[0] = ((w_hat - w_star) ** 2).sum(axis=1)
     for i in range(1, generations):
-        delta = delta @ A.T + fixed + gaussian(pinv[:, :m])
-        out[i] = (delta**2).sum(axis=1)
+        # Regenerate the labels of the first m rows with the previous model, fresh noise; refit OLS.
+        Y_S = w_hat @ X[:m].T + sigma * rng.standard_normal((R, m))
+        w_hat = real_part + Y_S @ pinv[:, :m].T
+        out[i] = ((w_hat - w_star) ** 2).sum(axis=1)
     return out
 
 

@@ -39,9 +39,17 @@ def test_factor_matches_enumeration_and_sums_to_one(K):
 
 @pytest.mark.parametrize("K", [2, 5])
 def test_one_curated_generation_has_mean_p_H(K):
-    """E[p_1] = p_0 H^K_{p_0} (the expected update of Ferbach et al.), from finite-sample curation."""
+    """E[p_1] = p_0 H^K_{p_0} (the book's derivation of the curated update), from finite-sample curation."""
     res = simulate_curation(P, R, K=K, n=50, generations=1, replicas=20_000, seed=11)
     assert_mean_close(res.probs[1], expected_update(P, R, K), axis=0, what=f"E p_1, K={K}")
+
+
+def test_large_vocabulary_branch_has_mean_p_H():
+    """E[p_1] = p_0 H^3_{p_0} for s = 40 outcomes, where curate_counts draws candidates by a flat searchsorted."""
+    p = np.random.default_rng(0).dirichlet(np.ones(40))
+    r = np.linspace(-1.0, 1.0, 40)
+    res = simulate_curation(p, r, K=3, n=20, generations=1, replicas=10_000, seed=12)
+    assert_mean_close(res.probs[1], expected_update(p, r, 3), axis=0, what="E p_1, s=40")
 
 
 def test_real_fraction_mixes_linearly():

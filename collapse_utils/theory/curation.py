@@ -1,8 +1,9 @@
 """Closed forms of the chapter *Curated self-consuming loops* (Ferbach et al. 2024).
 
-Ferbach et al. state the curated update ``p_{t+1} = p_t H^K_{p_t}`` and its
-consequences; the identities below are the book's own derivations of them for a
-categorical model (the paper's theorem text was not available to us).  Each
+The curated update ``p_{t+1} = p_t H^K_{p_t}`` is, as far as the book's notes
+recall, the one Ferbach et al. analyse; the paper's theorem text was not
+available to us, so the update and the identities below are the book's own
+derivations for a categorical model.  Each
 function returns SymPy objects that a chapter displays and a test evaluates.
 """
 
@@ -113,8 +114,8 @@ def covariance_identity(s: int = 3) -> sp.Expr:
 def kl_bound_with_real_data() -> sp.Expr:
     """``log(1 / phi)``: the bound ``KL(p_data || p_t) <= log(1 / phi)`` when ``p_t >= phi p_data``.
 
-    ``phi`` is the real fraction (``phi = 1 / (1 + lambda)`` in Ferbach et al.), so
-    the bound is ``log(1 + lambda)``.  Proof: ``log(p_data / p_t) <= log(1 / phi)``
+    ``phi`` is the real fraction (``phi = 1 / (1 + lambda)`` for real and synthetic
+    data mixed ``1 : lambda``), so the bound is ``log(1 + lambda)``.  Proof: ``log(p_data / p_t) <= log(1 / phi)``
     pointwise; average under ``p_data``.
     """
     return sp.log(1 / phi)
