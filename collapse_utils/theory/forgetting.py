@@ -1,5 +1,10 @@
 """How fast a recursively trained model forgets a rare symbol (Suresh et al. 2025).
 
+Theorems 1 and 2 and Corollary 1 are quoted as the authors' simulation notebook
+restates them; we could not read the paper's own statements.  The sharper bound
+``g_k <= 2/(k+1)``, the limit ``k g_k -> 2`` and the median forgetting time are the
+book's own derivations.
+
 The key function is ``g(x) = 1 - exp(-x)`` and its iterates from infinity,
 ``g_1 = 1``, ``g_{k+1} = 1 - exp(-g_k)``.  In the Poisson model (``n`` samples
 per generation, ``Lambda_k`` the fitted rate) ``n Lambda_k`` is a Galton–Watson

@@ -120,7 +120,11 @@ def c4_upper_bound() -> sp.Expr:
 
 
 def suresh_tail_bound() -> sp.Expr:
-    """Suresh et al. (2025), Theorem 3: ``P(sigma_m > epsilon) <= (sigma_0 / epsilon) exp(-m / (4n - 1))``."""
+    """Suresh et al. (2025), Theorem 3: ``P(sigma_m > epsilon) <= (sigma_0 / epsilon) exp(-m / (4n - 1))``.
+
+    Quoted as the authors' simulation notebook restates it (we could not read the paper's
+    statement); an online summary gives ``exp(-m / (4n))``, which the ``4n - 1`` version implies.
+    """
     return sigma0 / eps * c4_upper_bound() ** m
 
 
