@@ -80,16 +80,20 @@ def tilt_maximises_regularised_reward(s: int = 3):
     return grads, hessian_diag
 
 
-def tilted_reward_increment() -> tuple[sp.Expr, sp.Expr]:
-    """``K -> infinity``: ``E_{p_{t+1}} e^r - E_{p_t} e^r`` and ``Var_{p_t}(e^r) / E_{p_t} e^r`` for two outcomes.
+def tilted_reward_increment(s: int = 3) -> tuple[sp.Expr, sp.Expr]:
+    """``K -> infinity``: ``E_{p_{t+1}} e^r - E_{p_t} e^r`` and ``Var_{p_t}(e^r) / E_{p_t} e^r`` on ``s`` outcomes.
 
-    The two expressions are equal (book's own derivation of the monotone reward).
+    ``p_{t+1} = p_t w / E_{p_t} w`` with ``w = e^r`` (the limit of the curated
+    update); both expressions are returned with ``p_s = 1 - sum_{x<s} p_x`` and
+    are equal (book's own derivation of the monotone reward in the limit).
     """
-    a, w1, w2 = sp.symbols("a w1 w2", positive=True)
-    mean = a * w1 + (1 - a) * w2
-    second = a * w1**2 + (1 - a) * w2**2
-    increment = second / mean - mean
-    return increment, (second - mean**2) / mean
+    p, w = _vocab(s)
+    mean = sum(p[x] * w[x] for x in range(s))
+    tilted = [p[x] * w[x] / mean for x in range(s)]
+    increment = sum(tilted[x] * w[x] for x in range(s)) - mean
+    variance = sum(p[x] * w[x] ** 2 for x in range(s)) - mean**2
+    last = {p[-1]: 1 - sum(p[:-1])}
+    return increment.subs(last), (variance / mean).subs(last)
 
 
 def covariance_identity(s: int = 3) -> sp.Expr:
