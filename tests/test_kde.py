@@ -5,6 +5,7 @@ import pytest
 import sympy as sp
 
 from collapse_utils.kde import kde_ise, simulate_kde
+from collapse_utils.theory.core import iterate_affine
 from collapse_utils.theory.kde import h, kde_variance, mise0, mixed_recursion, n, sigma0, t, w
 from stats_helpers import assert_mean_close
 
@@ -27,10 +28,7 @@ def test_mixed_recursion(frac):
     """(E v_t, E xbar_t^2) follows the exact recursion theory.kde.mixed_recursion with fresh real data."""
     nn, hh = 20, 0.5
     A, b, x0 = (np.array(m.subs({n: nn, h: hh, sigma0: 1, w: frac}), dtype=float) for m in mixed_recursion())
-    xs = [x0.ravel()]
-    for _ in range(max(GENS)):
-        xs.append(A @ xs[-1] + b.ravel())
-    xs = np.array(xs)
+    xs = iterate_affine(A, b, x0, max(GENS))
     res = simulate_kde(n=nn, h=hh, real_fraction=frac, generations=max(GENS), replicas=30_000, ise=False, seed=2)
     assert res.n_real == round(frac * nn)
     assert_mean_close(res.var[GENS] + hh**2, xs[GENS, 0], axis=1, what="E v_t")

@@ -5,6 +5,7 @@ import pytest
 import sympy as sp
 
 from collapse_utils.stability import simulate_retraining
+from collapse_utils.theory.core import iterate_affine
 from collapse_utils.theory.stability import N, lam, mean_only_error, mean_variance_recursion, sigma, t
 from stats_helpers import assert_mean_close
 
@@ -38,10 +39,7 @@ def test_mean_variance_recursion(real):
     """(E e_t^2, E sigma_t^2) follows x_{t+1} = A x_t + b of theory.stability.mean_variance_recursion."""
     n_real, ratio, s = 6, 0.5, 1.5
     A, b, x0 = (np.array(m.subs({lam: ratio, N: n_real, sigma: s}), dtype=float) for m in mean_variance_recursion(real))
-    xs = [x0.ravel()]
-    for _ in range(max(GENS)):
-        xs.append(A @ xs[-1] + b.ravel())
-    xs = np.array(xs)
+    xs = iterate_affine(A, b, x0, max(GENS))
     res = simulate_retraining(0.0, s, n_real=n_real, lam=ratio, generations=max(GENS), real=real,
                               model="mean-variance", replicas=60_000, seed=5)
     centre = res.real_mu if real == "fixed" else 0.0

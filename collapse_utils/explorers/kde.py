@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 
 from ..kde import simulate_kde
 from ..plotting import PALETTE, THEORY_COLOR, mc_band
+from ..theory.core import iterate_affine
 from ..theory.kde import h as h_sym
 from ..theory.kde import mixed_recursion, n as n_sym, sigma0, w
 from ..widgets import explorer
@@ -22,10 +23,7 @@ _REC = [sp.lambdify((h_sym, n_sym, w), part.subs(sigma0, 1)) for part in mixed_r
 def variance_theory(h: float, n: int, real_fraction: float, generations: int) -> np.ndarray:
     """``E v_t`` (``sigma0 = 1``) by iterating the exact recursion of ``theory.kde.mixed_recursion``."""
     A, b, x0 = (np.asarray(f(h, n, real_fraction), dtype=float) for f in _REC)
-    x = [x0.ravel()]
-    for _ in range(generations):
-        x.append(A @ x[-1] + b.ravel())
-    return np.array(x)[:, 0]
+    return iterate_affine(A, b, x0, generations)[:, 0]
 
 
 def draw(fig: Figure, *, h: float, n: int, real_fraction: float, generations: int, seed: int = 0) -> None:

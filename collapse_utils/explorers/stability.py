@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from ..gaussian import simulate_gaussian
 from ..plotting import PALETTE, THEORY_COLOR, mc_band
 from ..stability import simulate_retraining
+from ..theory.core import iterate_affine
 from ..theory.stability import N as N_sym
 from ..theory.stability import lam as lam_sym
 from ..theory.stability import mean_only_error, mean_variance_recursion, sigma, t
@@ -26,10 +27,7 @@ _MV = {real: [sp.lambdify((lam_sym, N_sym), part.subs(sigma, 1)) for part in mea
 def variance_theory(real: str, lam: float, N: int, generations: int) -> np.ndarray:
     """``E sigma_t^2`` of the mean-and-variance model (``sigma* = 1``) by iterating the exact linear recursion."""
     A, b, x0 = (np.asarray(f(lam, N), dtype=float) for f in _MV[real])
-    x = [x0.ravel()]
-    for _ in range(generations):
-        x.append(A @ x[-1] + b.ravel())
-    return np.array(x)[:, 1]
+    return iterate_affine(A, b, x0, generations)[:, 1]
 
 
 def draw(fig: Figure, *, lam: float, N: int, generations: int, seed: int = 0) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import sympy as sp
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "collapse_time_bounds",
     "fully_synthetic_S",
     "fully_synthetic_S_recursion",
+    "iterate_affine",
     "m",
     "n",
     "numeric",
@@ -32,8 +34,6 @@ def numeric(expr: sp.Expr, args: Sequence[sp.Symbol]) -> Callable[..., object]:
     Arguments are converted to float arrays first, so that integer inputs such
     as ``n ** m`` cannot overflow or hit NumPy's integer-power rules.
     """
-    import numpy as np
-
     func = sp.lambdify(tuple(args), expr, modules=["scipy", "numpy"])
 
     def evaluate(*values: object) -> object:
@@ -52,6 +52,32 @@ def solve_linear_recursion(a: sp.Expr, b: sp.Expr, x0: sp.Expr, k: sp.Symbol = m
     x = sp.Function("x")
     sol = sp.rsolve(x(k) - a * x(k - 1) - b, x(k), {x(0): x0})
     return sp.simplify(sol)
+
+
+def iterate_affine(A: object, b: object, x0: object, steps: int) -> np.ndarray:
+    """Iterate the vector recursion ``x_{t+1} = A x_t + b`` from ``x_0`` and return all states.
+
+    Several chapters reduce their second moments to such a recursion (SymPy gives
+    ``A``, ``b`` and ``x_0`` as matrices); this evaluates it numerically.
+
+    Parameters
+    ----------
+    A : array_like, shape (d, d)
+    b, x0 : array_like, d entries (column or flat)
+    steps : int
+        Number of steps.
+
+    Returns
+    -------
+    ndarray, shape (steps + 1, d)
+        Row ``t`` is ``x_t``.
+    """
+    A = np.asarray(A, dtype=float)
+    b = np.asarray(b, dtype=float).ravel()
+    states = [np.asarray(x0, dtype=float).ravel()]
+    for _ in range(steps):
+        states.append(A @ states[-1] + b)
+    return np.array(states)
 
 
 def fully_synthetic_S_recursion() -> tuple[sp.Expr, sp.Expr]:
