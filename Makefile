@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: book test lab student clean benchmark
+.PHONY: book test lab bench-live student clean benchmark
 
 $(STAMP): requirements.txt requirements-test.txt constraints.txt pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -28,10 +28,21 @@ student: $(STAMP)  ## the student edition (same sources, solutions hidden) into 
 test: $(STAMP)  ## run the whole test suite: unit tests, a full build of the book, browser tests
 	COLLAPSE_PROGRESS=0 $(BIN)/python -m pytest
 
-lab: $(STAMP)  ## open the chapters as notebooks in JupyterLab
-	$(BIN)/python -m pip install -q jupyterlab==4.6.6  # jupytext is already pinned in requirements.txt
-	$(BIN)/jupytext-config set-default-viewer
-	$(BIN)/jupyter lab chapters
+# `make lab` keeps every Jupyter setting, runtime file and cache inside .jupyter/ of this repository:
+# nothing in $HOME changes. The one committed file, .jupyter/labconfig/default_setting_overrides.json,
+# opens the chapters (.md) as notebooks (what `jupytext-config set-default-viewer` writes into ~/.jupyter).
+# As root (most containers) JupyterLab needs --allow-root; extra options go in LAB_ARGS.
+LAB_DIR = $(CURDIR)/.jupyter
+LAB_ENV = JUPYTER_CONFIG_DIR=$(LAB_DIR) JUPYTER_DATA_DIR=$(LAB_DIR)/data JUPYTER_RUNTIME_DIR=$(LAB_DIR)/runtime \
+	JUPYTERLAB_SETTINGS_DIR=$(LAB_DIR)/lab/user-settings JUPYTERLAB_WORKSPACES_DIR=$(LAB_DIR)/lab/workspaces \
+	IPYTHONDIR=$(LAB_DIR)/ipython MPLCONFIGDIR=$(LAB_DIR)/matplotlib
+LAB_ARGS ?=
+
+lab: $(STAMP)  ## open the chapters as notebooks in JupyterLab (settings stay in .jupyter/ of the repository)
+	$(LAB_ENV) $(BIN)/jupyter lab $$(test "$$(id -u)" = 0 && echo --allow-root) $(LAB_ARGS) chapters
+
+bench-live: $(STAMP)  ## live widget latency in real JupyterLab + Chromium (needs /usr/bin/chromium)
+	$(BIN)/python benchmarks/bench_live.py $(BENCH_ARGS)
 
 benchmark: $(STAMP)  ## speed of the simulation core against plain implementations
 	$(BIN)/python benchmarks/bench_chain.py
