@@ -35,7 +35,8 @@ test: $(STAMP)  ## run the whole test suite: unit tests, a full build of the boo
 LAB_DIR = $(CURDIR)/.jupyter
 LAB_ENV = JUPYTER_CONFIG_DIR=$(LAB_DIR) JUPYTER_DATA_DIR=$(LAB_DIR)/data JUPYTER_RUNTIME_DIR=$(LAB_DIR)/runtime \
 	JUPYTERLAB_SETTINGS_DIR=$(LAB_DIR)/lab/user-settings JUPYTERLAB_WORKSPACES_DIR=$(LAB_DIR)/lab/workspaces \
-	IPYTHONDIR=$(LAB_DIR)/ipython MPLCONFIGDIR=$(LAB_DIR)/matplotlib
+	IPYTHONDIR=$(LAB_DIR)/ipython MPLCONFIGDIR=$(LAB_DIR)/matplotlib \
+	npm_config_cache=$(LAB_DIR)/npm  # jupyter-lsp asks npm for its prefix, and npm would log into ~/.npm
 LAB_ARGS ?=
 
 lab: $(STAMP)  ## open the chapters as notebooks in JupyterLab (settings stay in .jupyter/ of the repository)
