@@ -543,6 +543,8 @@ def theorem4_bound(N_value: float, n_value: float, s: float, zeta: float) -> flo
 def no_collapse_gamma() -> sp.Expr:
     """``gamma`` of the no-collapse bound ``S_m < 1 - gamma`` (Seddik et al. 2024, App. B.3, after Theorem 2).
 
+    Strict for ``n >= 2``; for ``n = 1``, ``beta = 0`` and ``S_m = 1 - gamma`` from ``m = 2`` on.
+
     ``gamma = (1 - 1/N)(1 + alpha)(1 - S_0) / (1 + (1 + 1/N) alpha)``; ``1 - gamma`` is the
     stationary value ``S_inf`` of :func:`stationary`.  For ``N >= 2`` it lies in
     ``[(1 + alpha)(1 - S_0)/(2 + 3 alpha), 1 - S_0)`` (:func:`no_collapse_gamma_floor`).
