@@ -220,16 +220,19 @@ def test_theorem4_step3_holds_at_figure4_sizes():
 
 
 def test_no_collapse_gamma_is_the_stationary_value_and_is_reached():
-    """S_m < 1 - gamma (Seddik App. B.3) with equality in the limit: Monte Carlo S_150 = 1 - gamma, S_m below it."""
+    """S_m < 1 - gamma (Seddik App. B.3) with equality in the limit: Monte Carlo S_60 = 1 - gamma, S_m below it.
+
+    At m = 60 the gap (1 - 1/N)(alpha/N)(1 - S_0) beta^(m-1) / D is below 1e-6 (beta <= 0.79), far inside the tolerance.
+    """
     assert sp.simplify(1 - mx.no_collapse_gamma() - mx.stationary()["S_inf"]) == 0
     gamma = numeric(mx.no_collapse_gamma(), [mx.N, n, S0])
     floor = numeric(mx.no_collapse_gamma_floor(), [sp.Symbol("alpha", positive=True), S0])
     s0 = float(P4 @ P4)
     for N_value, n_value in [(2, 20), (10, 10)]:
-        res = simulate_chain(P4, n=n_value, n_real=N_value, generations=150, scheme="partially-synthetic",
-                             replicas=R, seed=30 + N_value, record="stats")
+        res = simulate_chain(P4, n=n_value, n_real=N_value, generations=60, scheme="partially-synthetic",
+                             replicas=10_000, seed=30 + N_value, record="stats")
         ceiling = 1 - gamma(N_value, n_value, s0)
-        assert_mean_close(res.sigma[150], ceiling, what=f"S_150 = 1 - gamma (N={N_value})")
+        assert_mean_close(res.sigma[60], ceiling, what=f"S_60 = 1 - gamma (N={N_value})")
         assert_mean_below(res.sigma[[1, 2, 5, 20]], ceiling, axis=1, what="S_m < 1 - gamma")
         a_value = n_value / (N_value + n_value)
         assert floor(a_value, s0) <= gamma(N_value, n_value, s0) + 1e-15 < 1 - s0 + 1e-15
