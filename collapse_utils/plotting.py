@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 
-__all__ = ["PALETTE", "THEORY_COLOR", "Sketch", "as_sketch", "mc_band", "sketched", "simplex_axes", "simplex_xy", "use_book_style"]
+__all__ = ["PALETTE", "THEORY_COLOR", "Sketch", "as_sketch", "mc_band", "nice_ceiling", "sketched", "simplex_axes", "simplex_xy", "use_book_style"]
 
 #: Okabe–Ito colour-blind-safe palette (without black, which is kept for theory).
 PALETTE: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
@@ -299,6 +299,19 @@ class Sketch:
         if names != self._legends[ax_id][1] or ax.get_legend() is None:
             ax.legend([h for h, _ in shown], list(names), **kwargs)
             self._legends[ax_id] = (kwargs, names)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 times a power of ten that is at least ``value`` (a stable axis limit).
+
+    Explorers use it for limits that depend on noisy data, so that small changes
+    keep the same limit and the figure's static layer need not be redrawn.
+    """
+    value = float(value)
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"value must be positive and finite, got {value!r}")
+    power = 10.0 ** np.floor(np.log10(value))
+    return float(next(power * f for f in (1, 2, 2.5, 5, 10) if power * f >= value * (1 - 1e-12)))
 
 
 def _mean_and_se(samples: Any) -> tuple[np.ndarray, np.ndarray]:
