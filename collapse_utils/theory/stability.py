@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import sympy as sp
 
 __all__ = [
@@ -23,14 +24,16 @@ __all__ = [
     "N",
     "bertrand_condition",
     "bertrand_factor",
-    "eps",
-    "kappa",
-    "population_map",
     "contraction_factor",
+    "eps",
     "expect",
+    "kappa",
     "lam",
     "mean_only_error",
+    "mean_only_error_np",
     "mean_variance_recursion",
+    "mean_variance_recursion_np",
+    "population_map",
     "sigma",
     "stationary",
 ]
@@ -201,3 +204,38 @@ def population_map(model: str = "mean-variance") -> dict[str, sp.Matrix]:
         raise ValueError(f"model must be 'mean' or 'mean-variance', got {model!r}")
     jac = sp.simplify(new.jacobian(old).subs(at))
     return {"map": sp.simplify(new), "jacobian": jac, "hessian": sp.simplify(hess)}
+
+
+# -- NumPy twins for the explorer (no SymPy at run time; tests/test_stability.py checks them) -----------------
+
+
+def mean_only_error_np(real: str, lam: float, N: float, t: object) -> object:
+    """NumPy twin of ``mean_only_error(real)["solution"]`` with ``sigma* = 1``, written in the stable form.
+
+    With ``a = lambda / (1 + lambda)``: fresh real data gives
+    ``(1 + lambda + lambda a^{2t}) / (N (1 + 2 lambda))``, a fixed real sample
+    ``(1 + 3 lambda - lambda a^{2t}) / (N (1 + 2 lambda))``; no power of
+    ``1 + lambda`` is formed, so nothing overflows for large ``t``.
+    """
+    t = np.asarray(t, dtype=float)
+    decay = lam * (lam / (1 + lam)) ** (2 * t)
+    if real == "fresh":
+        return (1 + lam + decay) / (N * (1 + 2 * lam))
+    if real == "fixed":
+        return (1 + 3 * lam - decay) / (N * (1 + 2 * lam))
+    raise ValueError(f"real must be 'fresh' or 'fixed', got {real!r}")
+
+
+def mean_variance_recursion_np(real: str, lam: float, N: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """NumPy twin of :func:`mean_variance_recursion` with ``sigma* = 1``: ``(A, b, x0)`` as float arrays."""
+    q = (1 + lam) ** 2
+    A = np.array([[lam**2 / q, lam / (N * q)], [lam / q, lam * (N * lam + N - 1) / (N * q)]])
+    if real == "fresh":
+        b = np.array([1 / (N * q), (N * lam + N - 1) / (N * q)])
+        x0 = np.array([1 / N, 1 - 1 / N])
+    elif real == "fixed":
+        b = np.array([0.0, (N - 1) / (N * (1 + lam))])
+        x0 = np.array([0.0, 1 - 1 / N])
+    else:
+        raise ValueError(f"real must be 'fresh' or 'fixed', got {real!r}")
+    return A, b, x0
