@@ -1,13 +1,16 @@
 """Closed forms of ``collapse_utils.theory.mixing`` against exact arithmetic and Monte Carlo of ``simulate_chain``."""
 
+from itertools import combinations
+
 import numpy as np
 import pytest
 import sympy as sp
-from stats_helpers import assert_mean_close
+from stats_helpers import assert_mean_below, assert_mean_close
 
 from collapse_utils.chains import simulate_chain
+from collapse_utils.sampling import sample_counts
 from collapse_utils.theory import mixing as mx
-from collapse_utils.theory.core import S0, m, n, numeric
+from collapse_utils.theory.core import S0, m, n, numeric, s_tilde
 
 P4 = np.array([0.4, 0.3, 0.2, 0.1])
 R = 20_000
@@ -164,13 +167,6 @@ def test_law_with_S0():
 
 
 # ---- Theorem 4, the no-collapse bound and the book's deviation bound -----------------------------
-
-from itertools import combinations  # noqa: E402
-
-from stats_helpers import assert_mean_below  # noqa: E402
-
-from collapse_utils.sampling import sample_counts  # noqa: E402
-from collapse_utils.theory.core import s_tilde  # noqa: E402
 
 
 def test_most_balanced_split_matches_brute_force():
