@@ -99,7 +99,8 @@ _PLAYER_STYLE = """<style>
 .cu-player output{min-width:4ch;font-variant-numeric:tabular-nums;font-weight:600}
 .cu-player input[type=range]{width:11em;accent-color:#0072B2}
 .cu-player .cu-figure{overflow-x:auto}
-.cu-player img{width:100%;min-width:620px;height:auto;display:block}
+.cu-player img{width:100%;height:auto;display:block}
+.cu-player:not(.animation) img{min-width:620px}
 .cu-player .cu-note{margin:0.3em 0 0;color:#555;font-size:0.92em}
 .cu-player button{font:inherit;min-width:2.4em;padding:0.1em 0.4em;border:1px solid #bbb;border-radius:4px;background:#f6f6f6;cursor:pointer}
 .cu-player button:focus-visible,.cu-player input:focus-visible,.cu-player select:focus-visible{outline:2px solid #0072B2;outline-offset:2px}
