@@ -98,7 +98,9 @@ _PLAYER_STYLE = """<style>
 .cu-player label{display:flex;gap:0.5em;align-items:center;white-space:nowrap}
 .cu-player output{min-width:4ch;font-variant-numeric:tabular-nums;font-weight:600}
 .cu-player input[type=range]{width:11em;accent-color:#0072B2}
+.cu-player .cu-figure{overflow-x:auto}
 .cu-player img{width:100%;height:auto;display:block}
+.cu-player:not(.animation) img{min-width:620px}
 .cu-player .cu-note{margin:0.3em 0 0;color:#555;font-size:0.92em}
 .cu-player button{font:inherit;min-width:2.4em;padding:0.1em 0.4em;border:1px solid #bbb;border-radius:4px;background:#f6f6f6;cursor:pointer}
 .cu-player button:focus-visible,.cu-player input:focus-visible,.cu-player select:focus-visible{outline:2px solid #0072B2;outline-offset:2px}
@@ -277,8 +279,8 @@ def frame_player(
         f'{_PLAYER_STYLE}<div class="cu-player{" animation" if play else ""}" id="{uid}" '
         f'data-shown="{",".join(map(str, start))}">'
         f'<div class="cu-controls">{"".join(controls)}</div>'
-        f'<img class="cu-frame" src="data:image/png;base64,{first}" '
-        f'alt="{html.escape(alt.strip() + " Shown: " + shown + ".", quote=True)}">'
+        f'<div class="cu-figure"><img class="cu-frame" src="data:image/png;base64,{first}" '
+        f'alt="{html.escape(alt.strip() + " Shown: " + shown + ".", quote=True)}"></div>'
         + (f'<p class="cu-note">{html.escape(note)}</p>' if note.strip() else "")
         + f'<script type="application/json">{payload}</script></div>'
         + _PLAYER_SCRIPT % {"uid": uid}

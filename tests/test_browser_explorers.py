@@ -60,7 +60,9 @@ def test_frames_fit_the_page_budget(built_site, page):
 def test_explorer_moves_in_the_browser(browser, site_url, artifacts, page):  # noqa: F811
     from playwright.sync_api import expect
 
+    expect.set_options(timeout=60_000)  # generous: CI must pass on a busy machine; waits end as soon as they can
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    ctx.set_default_timeout(120_000)
     external: list[str] = []
 
     def route(r):
