@@ -45,8 +45,9 @@ lab: $(STAMP)  ## open the chapters as notebooks in JupyterLab (settings stay in
 bench-live: $(STAMP)  ## live widget latency in real JupyterLab + Chromium (needs /usr/bin/chromium)
 	$(BIN)/python benchmarks/bench_live.py $(BENCH_ARGS)
 
-benchmark: $(STAMP)  ## speed of the simulation core against plain implementations
+benchmark: $(STAMP)  ## speed of the simulation core and of the explorers' updates against plain implementations
 	$(BIN)/python benchmarks/bench_chain.py
+	$(BIN)/python benchmarks/bench_widgets.py
 
 clean:
 	rm -rf _build .pytest_cache
