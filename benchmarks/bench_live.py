@@ -226,7 +226,8 @@ def jupyterlab(state: Path, timeout: float):
 
 def explorer_chapters() -> list[str]:
     """Chapters with at least one live explorer (found by the code, not by the cell tags)."""
-    return sorted(p.stem for p in CHAPTERS.glob("*.md") if re.search(r"collapse_utils\.explorers|\bexplore\(", p.read_text()))
+    return sorted(p.stem for p in CHAPTERS.glob("*.md")
+                  if (text := p.read_text()).startswith("---\n") and re.search(r"collapse_utils\.explorers|\bexplore\(", text))
 
 
 def percentile(xs: list[float], q: float) -> float:
