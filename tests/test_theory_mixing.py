@@ -161,3 +161,12 @@ def test_law_with_S0():
         mx.law_with_S0(600, 52, 0.01)
     with pytest.raises(ValueError, match="support"):
         mx.law_with_S0(10, 52, 0.1)
+
+
+def test_numpy_twins_equal_the_sympy_expressions():
+    """The explorers' NumPy twins agree with the derived SymPy expressions on a grid."""
+    ms, Ns, ns, s0s = np.meshgrid([1, 2, 5, 40, 199], [10, 100, 1000], [1, 10, 999], [0.05, 0.1, 0.5], indexing="ij")
+    S = numeric(mx.theorem2_S(+1), [m, mx.N, n, S0])
+    np.testing.assert_allclose(mx.theorem2_S_np(ms, Ns, ns, s0s), S(ms, Ns, ns, s0s), rtol=1e-12)
+    v = numeric(mx.fresh_real_variance_ratio(), [m, mx.N, n])
+    np.testing.assert_allclose(mx.fresh_real_variance_ratio_np(ms, Ns, ns), v(ms, Ns, ns), rtol=1e-12)
