@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 
-__all__ = ["PALETTE", "THEORY_COLOR", "Sketch", "as_sketch", "mc_band", "sketched", "simplex_axes", "simplex_xy", "use_book_style"]
+__all__ = ["PALETTE", "THEORY_COLOR", "Sketch", "as_sketch", "mc_band", "nice_ceiling", "sketched", "simplex_axes", "simplex_xy", "use_book_style"]
 
 #: Okabe–Ito colour-blind-safe palette (without black, which is kept for theory).
 PALETTE: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
@@ -267,6 +267,18 @@ class Sketch:
         self._restyle(ax, key, points, {k: v for k, v in style.items() if k not in ("s", "c")})
         return points
 
+    def bars(self, ax: Axes, key: str, x: Any, heights: Any, **style: Any) -> list:
+        """Bars (``ax.bar``), updated with ``set_height``; re-created only when the number of bars changes."""
+        heights = np.asarray(heights, dtype=float)
+        bars = self._get(ax, key)
+        if bars is None or len(bars) != heights.size:
+            for bar in bars or []:
+                bar.remove()
+            return self._put(ax, key, list(ax.bar(x, heights, **style).patches), style)
+        for bar, height in zip(bars, heights):
+            bar.set_height(height)
+        return bars
+
     def image(self, ax: Axes, key: str, values: Any, **style: Any) -> Any:
         """A heat map (``ax.imshow``), updated with ``set_data``; pass ``extent`` and ``vmin``/``vmax`` for fixed scales."""
         img = self._get(ax, key)
@@ -294,11 +306,31 @@ class Sketch:
     def _refresh_legend(self, ax_id: int, kwargs: dict) -> None:
         ax = next(a for a in self.fig.axes if id(a) == ax_id)
         handles, labels = ax.get_legend_handles_labels()
-        shown = [(h, lab) for h, lab in zip(handles, labels) if h.get_visible()]
+        shown = [(h, lab) for h, lab in zip(handles, labels) if _is_visible(h)]
         names = tuple(lab for _, lab in shown)
         if names != self._legends[ax_id][1] or ax.get_legend() is None:
             ax.legend([h for h, _ in shown], list(names), **kwargs)
             self._legends[ax_id] = (kwargs, names)
+
+
+def _is_visible(handle: Any) -> bool:
+    """Visibility of a legend handle: an artist, or a container (bars) of artists."""
+    if hasattr(handle, "get_visible"):
+        return bool(handle.get_visible())
+    return any(_is_visible(child) for child in handle) if len(handle) else False
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 times a power of ten that is at least ``value`` (a stable axis limit).
+
+    Explorers use it for limits that depend on noisy data, so that small changes
+    keep the same limit and the figure's static layer need not be redrawn.
+    """
+    value = float(value)
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"value must be positive and finite, got {value!r}")
+    power = 10.0 ** np.floor(np.log10(value))
+    return float(next(power * f for f in (1, 2, 2.5, 5, 10) if power * f >= value * (1 - 1e-12)))
 
 
 def _mean_and_se(samples: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -257,3 +257,17 @@ def test_live_explorer_reports_a_failed_draw_and_keeps_going():
     live.controls["slope"].value = 2
     assert live.wait(10)
     assert live.shown["slope"] == 2 and "boom" not in live.status.value
+
+
+@pytest.mark.parametrize(("value", "expected"), [(0.03, 0.05), (1.0, 1.0), (1.01, 2.0), (2.2, 2.5), (7, 10), (120, 200)])
+def test_nice_ceiling(value, expected):
+    from collapse_utils.plotting import nice_ceiling
+
+    assert nice_ceiling(value) == pytest.approx(expected)
+
+
+def test_nice_ceiling_rejects_non_positive_values():
+    from collapse_utils.plotting import nice_ceiling
+
+    with pytest.raises(ValueError, match="value"):
+        nice_ceiling(0.0)

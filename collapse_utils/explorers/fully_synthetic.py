@@ -44,12 +44,12 @@ def draw(s: Sketch, *, n: int, vocabulary: int, zipf: float, generations: int, s
            label=r"Theorem 1: $S_m$")
     s.plot(ax_s, "collapsed", gens, (res.max_prob == 1).mean(axis=1), color=PALETTE[3], lw=1,
            label="fraction collapsed")
-    s.legend(ax_s, fontsize=7, loc="lower right")
+    s.legend(ax_s, fontsize=8, loc="lower right")
 
     s.band(ax_alive, "alive", gens, res.support, label="simulated")
     s.plot(ax_alive, "alive theory", gens, expected_survivors(p0, n, generations), color=THEORY_COLOR,
            label="exact (matrix powers)")
-    s.legend(ax_alive, fontsize=7, loc="upper right")
+    s.legend(ax_alive, fontsize=8, loc="upper right")
     s.lines(ax_path, "paths", gens, res.max_prob[:, :TRAJECTORIES], lw=1, alpha=0.8)
 
     if s.first:
