@@ -114,4 +114,6 @@ def unigram_survival_np(c: object, g: object) -> np.ndarray:
     ``tests/test_forgetting.py`` checks it against the SymPy expression on a grid.
     """
     return -np.expm1(-np.asarray(c, dtype=float) * np.asarray(g, dtype=float))
+
+
 __all__ += ["unigram_survival_np"]

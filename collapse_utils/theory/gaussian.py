@@ -188,4 +188,6 @@ def suresh_tail_bound_np(m: object, n: object, sigma0: object, epsilon: object) 
     """NumPy twin of :func:`suresh_tail_bound`: ``(sigma_0 / epsilon) exp(-m / (4n - 1))``."""
     m, n, sigma0, epsilon = (np.asarray(v, dtype=float) for v in (m, n, sigma0, epsilon))
     return sigma0 / epsilon * np.exp(-m / (4 * n - 1))
+
+
 __all__ += ["expected_log_variance_np", "expected_sigma_np", "suresh_tail_bound_np"]

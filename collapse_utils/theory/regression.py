@@ -145,4 +145,6 @@ def error_scale_np(T: object, d: object, sigma: object) -> np.ndarray:
     """NumPy twin of :func:`error_scale`: ``sigma^2 d / (T - d - 1)`` (``tests/test_regression.py`` checks it)."""
     T, d, sigma = (np.asarray(v, dtype=float) for v in (T, d, sigma))
     return sigma**2 * d / (T - d - 1)
+
+
 __all__ += ["error_scale_np"]
