@@ -186,8 +186,8 @@ class _Converter:
     # Roles ------------------------------------------------------------------------------------
     def _link(self, label: str, text: str | None, kind: str) -> str:
         target = self.ctx.labels.get(label)
-        if target is None:
-            raise PortableError(f"{kind} to unknown label {label!r}")
+        if target is None:  # as on the website, which also warns (and fails the strict build)
+            return text or label
         shown = text or target.text
         return f"[{shown}]({target.url})"
 
@@ -347,8 +347,9 @@ def convert(
     glue outputs (myst-nb removes those from the notebook it saves and writes them to
     ``<page>.glue.json`` instead, which is what the build passes here).
 
-    Raises :class:`PortableError` when a role names an unknown label or glue name, so a build
-    never publishes a notebook with a hole in its text.
+    Raises :class:`PortableError` for an unknown glue name or citation key and for a role with no
+    portable form, so a build never publishes a notebook with a hole in its text.  A reference to
+    an unknown label keeps its text, as on the website (where Sphinx warns about it).
     """
     nb = copy.deepcopy(nb)
     converter = _Converter(ctx, glue_data(nb) if glue is None else glue)
