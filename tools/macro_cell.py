@@ -21,13 +21,13 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from portable import ROOT, book_macros  # noqa: E402
+from setup_cell import run_cli  # noqa: E402
 
 START = '+++ {"tags": ["remove-cell"]}'
 # The cell: from its opening "+++ {...}" line through the closing "+++" of the yaml block's cell.
@@ -78,25 +78,7 @@ def apply(path: Path, root: Path = ROOT) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--print", action="store_true", help="print the canonical cell")
-    group.add_argument("--check", action="store_true", help="check the chapters")
-    group.add_argument("--apply", action="store_true", help="insert or rewrite the chapters' macro cells")
-    parser.add_argument("files", nargs="*", type=Path)
-    args = parser.parse_args(argv)
-    if args.print:
-        print(canonical_cell(), end="")
-        return 0
-    status = 0
-    for path in args.files:
-        if args.apply:
-            print(f"{path}: {'updated' if apply(path) else 'already canonical'}")
-        else:
-            for problem in problems(path):
-                print(f"{path}: {problem}")
-                status = 1
-    return status
+    return run_cli(__doc__, canonical_cell, problems, apply, argv)
 
 
 if __name__ == "__main__":
