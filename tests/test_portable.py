@@ -36,6 +36,8 @@ LEFTOVERS = {
     "backtick directive": re.compile(r"^\s*(>\s*)*`{3,}\{", re.M),
     "label target": re.compile(r"^\s*(>\s*)*\([\w.:-]+\)=\s*$", re.M),
     "directive option": re.compile(r"^\s*(>\s*)*:(label|class|tags|name):", re.M),
+    # JupyterLab extracts formulas before parsing Markdown: a quoted formula must fit on one line
+    "quoted multi-line formula": re.compile(r"^\s*>[^$\n]*(\$\$[^$\n]*\$\$[^$\n]*)*\$\$[^$\n]*$", re.M),
 }
 
 
@@ -65,6 +67,7 @@ def test_leftover_check_catches_each_construct():
         "```{exercise}\nbody\n```",
         "(chap-x)=\n# Title",
         "> :label: thm-x",
+        "> $$\n> x = 1\n> $$",
     ):
         assert leftover_myst(sample), sample
 
@@ -130,7 +133,11 @@ CHAPTER = """\
 :::{prf:theorem} Collapse ({cite:t}`seddik2024bad`, Theorem 1)
 :label: thm-a
 
-For every $m$, $\\E[\\sigma_m] \\to 1$.
+For every $m$, $\\E[\\sigma_m] \\to 1$:
+
+$$
+\\E[\\sigma_m] = 1
+$$
 :::
 
 :::{prf:proof}
@@ -183,6 +190,7 @@ def test_convert_writes_plain_markdown(ctx):
     assert "> **Exercise 7**" in md
     assert "> **Solution to Exercise 7**" in md and "SECRET-SOLUTION-TEXT" in md
     assert '> print("code in a solution")' in md
+    assert "> $$\\E[\\sigma_m] = 1$$" in md  # one line: JupyterLab would read the quotes as TeX
     references = out.cells[-1].source
     assert references.startswith("## References")
     assert [line.split(".")[0] for line in references.splitlines()[2:]] == [

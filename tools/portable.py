@@ -168,8 +168,20 @@ PROOF_KINDS = {
 }
 
 
+def _one_line_math(match: re.Match) -> str:
+    tex = match.group(1)
+    if re.search(r"(?<!\\)%", tex):  # a TeX comment ends at the newline: keep the lines
+        return match.group(0)
+    return "$$" + " ".join(line.strip() for line in tex.strip().split("\n")) + "$$"
+
+
 def _quote(title: str, body: str) -> str:
-    """A titled blockquote: ``> **title**`` then the body, every line quoted."""
+    """A titled blockquote: ``> **title**`` then the body, every line quoted.
+
+    Display math goes on one line: JupyterLab takes the formulas out of a cell's text before it
+    parses the Markdown, so the ``> `` of a quoted multi-line formula would end up in the TeX.
+    """
+    body = re.sub(r"\$\$(.+?)\$\$", _one_line_math, body, flags=re.S)
     lines = [f"> **{title}**" if title else ">"]
     if body.strip():
         lines.append(">")
