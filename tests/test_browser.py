@@ -270,8 +270,16 @@ _OVERFLOWS = """() => {
                     Math.round(colRight - colLeft) + '): ' + describe(el));
     }
   }
-  if (document.documentElement.scrollWidth > window.innerWidth + 1)
-    problems.push('the page itself scrolls sideways (' + document.documentElement.scrollWidth + ' px)');
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+    const widest = Array.from(document.querySelectorAll('body *'))
+      .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .filter(e => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
+                       if (clips(a)) return false;
+                     return true; })
+      .filter(e => !Array.from(e.children).some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+      .slice(0, 3).map(describe).join('; ');
+    problems.push('the page itself scrolls sideways (' + document.documentElement.scrollWidth + ' px): ' + widest);
+  }
   return {problems: [...new Set(problems)], column: colRight - colLeft};
 }"""
 
@@ -282,6 +290,21 @@ _FIGURE_SCALES = """() => Array.from(document.querySelectorAll('article div.cell
               scale: i.getBoundingClientRect().width / i.naturalWidth}))"""
 
 MIN_TEXT_PX = 8.0
+
+
+@pytest.fixture(scope="session")
+def browser_with_scrollbars():
+    """Chromium that draws scroll bars (headless Chromium hides them unless told not to)."""
+    reason = _unavailable()
+    if reason:
+        _skip_or_fail(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True,
+                                      ignore_default_args=["--hide-scrollbars"])
+        yield chromium
+        chromium.close()
 
 
 def _open_page(browser, site_url, page, width):
@@ -298,9 +321,9 @@ def _open_page(browser, site_url, page, width):
 
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("page", toc_pages())
-def test_nothing_cut_off(browser, site_url, artifacts, page, width):
+def test_nothing_cut_off(browser_with_scrollbars, site_url, artifacts, page, width):
     """Issue 16 §1: no equation, table, figure or output is wider than its column without a scroll bar."""
-    ctx, tab = _open_page(browser, site_url, page, width)
+    ctx, tab = _open_page(browser_with_scrollbars, site_url, page, width)
     try:
         result = tab.evaluate(_OVERFLOWS)
         if result["problems"]:
