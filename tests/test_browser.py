@@ -96,7 +96,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True)
+        # Headless Chromium hides scroll bars unless told not to; the overflow test needs them drawn.
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True,
+                                      ignore_default_args=["--hide-scrollbars"])
         yield chromium
         chromium.close()
 
@@ -292,21 +294,6 @@ _FIGURE_SCALES = """() => Array.from(document.querySelectorAll('article div.cell
 MIN_TEXT_PX = 8.0
 
 
-@pytest.fixture(scope="session")
-def browser_with_scrollbars():
-    """Chromium that draws scroll bars (headless Chromium hides them unless told not to)."""
-    reason = _unavailable()
-    if reason:
-        _skip_or_fail(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True,
-                                      ignore_default_args=["--hide-scrollbars"])
-        yield chromium
-        chromium.close()
-
-
 def _open_page(browser, site_url, page, width):
     """A tab on ``page`` at viewport ``width``, with MathJax done and every image loaded."""
     ctx = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
@@ -321,9 +308,9 @@ def _open_page(browser, site_url, page, width):
 
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("page", toc_pages())
-def test_nothing_cut_off(browser_with_scrollbars, site_url, artifacts, page, width):
+def test_nothing_cut_off(browser, site_url, artifacts, page, width):
     """Issue 16 §1: no equation, table, figure or output is wider than its column without a scroll bar."""
-    ctx, tab = _open_page(browser_with_scrollbars, site_url, page, width)
+    ctx, tab = _open_page(browser, site_url, page, width)
     try:
         result = tab.evaluate(_OVERFLOWS)
         if result["problems"]:
