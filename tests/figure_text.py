@@ -52,6 +52,20 @@ def smallest_font_pt(code: str, base: float | None = None) -> float:
     return min([base, *sizes])
 
 
+_ALT = re.compile(r"""^\s+alt:\s*(?:"((?:[^"\\]|\\.)*)"|(.+))$""", re.M)
+
+
+def figure_alt_fonts(markdown: str) -> dict[str, float]:
+    """Smallest font size (points) of each figure cell, keyed by the alt text of its image."""
+    out = {}
+    for match in re.finditer(r"^```\{code-cell\}[^\n]*\n---\n(.*?)^---\n(.*?)^```", markdown, re.S | re.M):
+        alt = _ALT.search(match.group(1))
+        if alt:
+            text = (alt.group(1) if alt.group(1) is not None else alt.group(2)).replace('\\"', '"').strip()
+            out[text] = smallest_font_pt(match.group(2))
+    return out
+
+
 def figure_cells(markdown: str) -> list[tuple[int, float, float]]:
     """``(line, width_in, smallest_pt)`` of every code cell of a chapter that makes a figure."""
     style = book_style()

@@ -226,7 +226,7 @@ def test_page_in_browser(browser, site_url, built_site, artifacts, page):
 # For every display equation, table, figure image, code block and cell output in the article column:
 # if its content is wider than the box it is shown in, that box must scroll sideways with a visible
 # scroll bar, and no box may stick out of the column (where the page would cut it off or overflow).
-_OVERFLOWS = """() => {
+_OVERFLOWS = """(mathMustFit) => {
   const col = document.querySelector('article.bd-article') || document.querySelector('main');
   const cs = getComputedStyle(col);
   const colLeft = col.getBoundingClientRect().left + parseFloat(cs.paddingLeft);
@@ -251,6 +251,10 @@ _OVERFLOWS = """() => {
     seen.add(el);
     const r = el.getBoundingClientRect();
     if (r.width === 0) continue;
+    // 0. On a desktop window a display equation fits its column outright (STYLE.md: break long displays).
+    if (mathMustFit && el.matches('mjx-container[display="true"]') && el.scrollWidth > el.clientWidth + 1)
+      problems.push('display equation wider than the column (' + el.scrollWidth + ' px of ' + el.clientWidth +
+                    '): ' + describe(el));
     // 1. Content wider than the element itself: it must scroll visibly, not be clipped.
     if (el.scrollWidth > el.clientWidth + 1 && clips(el)) {
       if (!scrolls(el)) problems.push('clipped (overflow hidden): ' + describe(el));
@@ -288,7 +292,7 @@ _OVERFLOWS = """() => {
 # Rendered pixel scale of every figure image of a cell output: rendered width / natural width.
 _FIGURE_SCALES = """() => Array.from(document.querySelectorAll('article div.cell_output img, article figure img'))
   .filter(i => i.offsetParent && i.naturalWidth > 0 && /\\.png($|\\?)/.test(i.currentSrc || i.src))
-  .map(i => ({src: (i.currentSrc || i.src).split('/').pop().slice(0, 16), alt: (i.alt || '').slice(0, 60),
+  .map(i => ({src: (i.currentSrc || i.src).split('/').pop().slice(0, 16), alt: (i.alt || '').trim(),
               scale: i.getBoundingClientRect().width / i.naturalWidth}))"""
 
 MIN_TEXT_PX = 8.0
@@ -309,10 +313,14 @@ def _open_page(browser, site_url, page, width):
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("page", toc_pages())
 def test_nothing_cut_off(browser, site_url, artifacts, page, width):
-    """Issue 16 §1: no equation, table, figure or output is wider than its column without a scroll bar."""
+    """Issue 16 §1: no equation, table, figure or output is wider than its column without a scroll bar.
+
+    At 1280 px display equations must fit the column outright (long ones are broken over lines); at
+    390 px they, like tables and outputs, may scroll sideways with a visible scroll bar.
+    """
     ctx, tab = _open_page(browser, site_url, page, width)
     try:
-        result = tab.evaluate(_OVERFLOWS)
+        result = tab.evaluate(_OVERFLOWS, width >= 1000)
         if result["problems"]:
             tab.screenshot(path=str(artifacts / f"overflow-{width}-{page.replace('/', '__')}.png"), full_page=True)
         assert not result["problems"], (
@@ -327,24 +335,26 @@ def test_figure_text_at_least_8px(browser, site_url, page):
     """Issue 16 §1: figure text is at least 8 px once the figure is scaled into the column at 1280 px.
 
     A figure's text is ``size_pt * dpi / 72`` pixels in the PNG (matplotlib's inline backend saves at
-    ``figure.dpi``), times the scale at which the page shows the PNG.  The smallest font of a
-    chapter is read from its code (:func:`figure_text.smallest_font_pt`); the scale is measured.
+    ``figure.dpi``), times the scale at which the page shows the PNG.  The smallest font of each
+    figure is read from the code of the cell that draws it (matched by its alt text; the chapter's
+    smallest font when no cell matches); the scale is measured.
     At 390 px a phone reader zooms figures, so the rule is checked at the desktop width.
     """
-    from figure_text import book_dpi, smallest_font_pt
+    from figure_text import book_dpi, figure_alt_fonts, smallest_font_pt
 
     chapter = ROOT / f"{page}.md"
     if not chapter.is_file():
         pytest.skip(f"{page} is not a markdown chapter")
-    smallest_pt = smallest_font_pt(chapter.read_text(encoding="utf-8"))
+    source = chapter.read_text(encoding="utf-8")
+    by_alt, chapter_pt = figure_alt_fonts(source), smallest_font_pt(source)
     ctx, tab = _open_page(browser, site_url, page, 1280)
     try:
-        small = [
-            f"{f['src']} ({f['alt']}...): {smallest_pt:g} pt at scale {f['scale']:.2f} -> "
-            f"{smallest_pt * book_dpi() / 72 * f['scale']:.1f} px"
-            for f in tab.evaluate(_FIGURE_SCALES)
-            if smallest_pt * book_dpi() / 72 * f["scale"] < MIN_TEXT_PX
-        ]
+        small = []
+        for f in tab.evaluate(_FIGURE_SCALES):
+            size_pt = by_alt.get(f["alt"], chapter_pt)
+            px = size_pt * book_dpi() / 72 * f["scale"]
+            if px < MIN_TEXT_PX:
+                small.append(f"{f['src']} ({f['alt'][:60]}...): {size_pt:g} pt at scale {f['scale']:.2f} -> {px:.1f} px")
         assert not small, f"{page}: figure text below {MIN_TEXT_PX:g} px:\n" + "\n".join(small)
     finally:
         ctx.close()
