@@ -18,6 +18,7 @@ book: $(STAMP)  ## build the website into _build/html (every chapter executed, w
 	rm -rf _build/html _build/jupyter_execute
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Open _build/html/index.html (math, figures and animations work offline)"
+	@echo "Portable notebooks (Colab, the .ipynb download): _build/html/_notebooks/"
 
 student: $(STAMP)  ## the student edition (same sources, solutions hidden) into _build/student/_build/html
 	$(BIN)/python tools/student_config.py _build/student_config.yml
