@@ -133,3 +133,77 @@ def test_temper():
     hot = temper(p, 1e6)
     np.testing.assert_allclose(hot[0, :3], 1 / 3, atol=1e-5)
     assert hot[0, 3] == 0
+
+
+# ---------------------------------------------------------------- what each scheme trains on
+def _expected_next(scheme, probs, m, p0, *, n, n_real, window, T):
+    """E[p^(m) | p^(0..m-1)] for every replica: the mixture of the sources generation m draws from.
+
+    Written from the scheme descriptions of ``simulate_chain`` (a model generates at temperature T,
+    the truth p0 never does), independently of its code.
+    """
+    tau = [np.broadcast_to(p0, probs[1].shape) if t == 0 else temper(probs[t], T) for t in range(m)]
+    if m == 1:
+        return np.broadcast_to(p0, probs[1].shape)
+    if scheme == "fully-synthetic":
+        return tau[m - 1]
+    if scheme == "partially-synthetic":  # the real corpus is p^(1) N, reused
+        return (n_real * probs[1] + n * tau[m - 1]) / (n_real + n)
+    if scheme == "fresh-real":
+        return (n_real * p0 + n * tau[m - 1]) / (n_real + n)
+    if scheme == "accumulate":  # p^(m-1) holds N + (m - 2) n tokens, kept
+        kept = n_real + (m - 2) * n
+        return (kept * probs[m - 1] + n * tau[m - 1]) / (kept + n)
+    if scheme == "most-recent":
+        return np.mean(tau[max(0, m - window):m], axis=0)
+    assert scheme == "random-past"
+    return np.mean(tau, axis=0)
+
+
+@pytest.mark.parametrize("T", [0.6, 1.0, 1.8])
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_each_generation_trains_on_what_its_scheme_says(scheme, T):
+    """E[p^(m) | past] is the scheme's mixture of tempered models and untempered truth, at every m.
+
+    The residual p^(m) - E[p^(m) | past] has mean exactly zero whatever the past (a martingale
+    difference), so its replica mean is compared with 0 by the shared tolerance rule.  A real corpus
+    tempered, or a past model added untempered, moves the mean by several hundred standard errors.
+    """
+    n_samples, n_real, window, gens = 24, 12, 2, 5
+    res = simulate_chain(P0, n=n_samples, generations=gens, scheme=scheme, n_real=n_real, window=window,
+                         replicas=6000, seed=21, temperature=T)
+    residual = np.stack([
+        res.probs[m] - _expected_next(scheme, res.probs, m, P0, n=n_samples, n_real=n_real, window=window, T=T)
+        for m in range(1, gens + 1)
+    ])
+    assert_mean_close(residual, 0.0, axis=1, what=f"{scheme}, T={T}")
+
+
+@pytest.mark.parametrize("scheme", ["fully-synthetic", "partially-synthetic", "accumulate", "most-recent"])
+def test_statistics_are_exact_when_dead_tokens_are_packed_away(scheme):
+    """With 40 tokens and n = 4 most tokens die and the arrays are packed onto the live ones; every
+    statistic, in particular ||p^(m) - p^(1)||_1 over tokens that p^(1) had and that are dead now,
+    equals its dense value, with record="all" and record="stats"."""
+    p0 = np.r_[np.linspace(2.0, 0.5, 40), 0.0, 0.0]
+    p0 /= p0.sum()
+    kw = dict(n=4, generations=12, scheme=scheme, n_real=3, window=2, replicas=50, seed=8)
+    res = simulate_chain(p0, **kw)
+    probs = res.probs
+    if scheme in ("fully-synthetic", "most-recent"):  # with a reused real corpus p^(1)'s tokens never die
+        lost = (probs[1] > 0) & (probs[-1] == 0)
+        assert lost.any(axis=1).mean() > 0.5, "the test must drop tokens that p^(1) still has"
+    assert (probs[-1] > 0).sum(axis=1).max() <= 0.75 * 40, "the test must trigger packing"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dense = {
+            "sigma": (probs**2).sum(-1),
+            "max": probs.max(-1),
+            "support": (probs > 0).sum(-1),
+            "entropy": -np.where(probs > 0, probs * np.log(probs), 0.0).sum(-1),
+            "l1_first": np.abs(probs - probs[1]).sum(-1),
+            "l1_truth": np.abs(probs - p0).sum(-1),
+        }
+    stats_only = simulate_chain(p0, record="stats", **kw)
+    for name, value in dense.items():
+        np.testing.assert_allclose(res.stats[name], value, atol=1e-12, err_msg=name)
+        np.testing.assert_allclose(stats_only.stats[name], value, atol=1e-12, err_msg=name)
+    np.testing.assert_array_equal(stats_only.final, probs[-1])
