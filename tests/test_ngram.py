@@ -105,18 +105,18 @@ def test_replicas_are_independent_tables():
 
 
 @pytest.mark.parametrize(
-    "call",
+    "call, match",
     [
-        lambda: fit_ngram(np.array([], dtype=np.int64), 1, 3),
-        lambda: fit_ngram(np.array([0, 1, 2]), 0, 3),
-        lambda: fit_ngram(np.array([0, 1, 2]), 3, 3),
-        lambda: fit_ngram(np.array([0, 1, 5]), 1, 3),
-        lambda: fit_ngram(np.array([0, 1, 2]), 20, 103),
+        (lambda: fit_ngram(np.array([], dtype=np.int64), 1, 3), "corpus"),
+        (lambda: fit_ngram(np.array([0, 1, 2]), 0, 3), "order"),
+        (lambda: fit_ngram(np.array([0, 1, 2]), 3, 3), "corpus"),
+        (lambda: fit_ngram(np.array([0, 1, 5]), 1, 3), "vocab_size"),
+        (lambda: fit_ngram(np.array([0, 1, 2]), 20, 103), "order"),
     ],
     ids=["empty", "order<1", "shorter-than-context", "id-out-of-range", "overflow"],
 )
-def test_bad_input_raises(call):
-    with pytest.raises(ValueError):
+def test_bad_input_raises(call, match):
+    with pytest.raises(ValueError, match=match):
         call()
 
 
