@@ -21,15 +21,26 @@ def test_solution_satisfies_recursion_and_start():
 
 
 def test_bounds_bracket_exact_values():
-    """eq. (7)-(8): the lower bound never exceeds the upper bound, and rho bounds lie in the right order."""
+    """eq. (7)-(8) against exact two-token values: the rho_m bounds bracket the exact collapse probability
+    (matrix powers) at every m, and the E[T] bounds bracket the exact mean collapse time."""
+    from collapse_utils.wright_fisher import collapse_cdf, mean_collapse_time
+
     lo, hi = th.rho_bounds()
     f_lo = th.numeric(lo, [th.m, th.n, th.S0, th.s_tilde])
     f_hi = th.numeric(hi, [th.m, th.n, th.S0, th.s_tilde])
-    ms = np.arange(0, 200)
-    assert np.all(f_lo(ms, 10, 0.38, 3) <= f_hi(ms, 10, 0.38, 3))
+    ms = np.arange(1, 200)
+    for prob, size in [(0.5, 10), (0.3, 40)]:
+        s0 = prob**2 + (1 - prob) ** 2
+        exact = collapse_cdf(prob, size, 199)[1:]
+        assert np.all(f_lo(ms, size, s0, 2) <= exact + 1e-12)
+        assert np.all(exact <= f_hi(ms, size, s0, 2) + 1e-12)
     t_lo, t_hi = th.collapse_time_bounds()
+    for prob, size in [(0.5, 10), (0.2, 30)]:
+        s0 = prob**2 + (1 - prob) ** 2
+        vals = [float(e.subs({th.n: size, th.S0: s0, th.s_tilde: 2})) for e in (t_lo, t_hi)]
+        assert vals[0] <= float(mean_collapse_time(prob, size)) <= vals[1]
     vals = [float(e.subs({th.n: 100, th.S0: 0.5, th.s_tilde: 2})) for e in (t_lo, t_hi)]
-    assert vals == [100.0, 4951.0]  # the table of the research notes: n=100, p=(1/2,1/2)
+    assert vals == [100.0, 4951.0]  # the paper's example: n = 100, p = (1/2, 1/2)
 
 
 def test_numeric_handles_integers_without_overflow():

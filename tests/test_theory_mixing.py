@@ -140,6 +140,19 @@ def test_theorem3_bound_holds_where_informative():
     assert res.l1_first[2:].mean(axis=1).max() < bound
 
 
+@pytest.mark.parametrize("n_value", [10, 40, 200])
+def test_G_n_takes_each_branch_of_lemma_1_on_its_range(n_value):
+    """G_n(s) is C1 s e^{C0 n/(2e)} for s >= C0 n/e + 2, C1 s (C0 n/s)^{s/2} for C0 n/4 + 2 <= s below
+    that, and 2^s - 2 below C0 n/4 + 2: each branch is checked just inside both ends of its range."""
+    low, high = mx.C0 * n_value / 4 + 2, mx.C0 * n_value / np.e + 2
+    for s in (high, high * 1.01):
+        assert mx.G_n(n_value, s) == pytest.approx(mx.C1 * s * np.exp(mx.C0 * n_value / (2 * np.e)), rel=1e-12)
+    for s in (low, 0.5 * (low + high), high * 0.999):
+        assert mx.G_n(n_value, s) == pytest.approx(mx.C1 * s * (mx.C0 * n_value / s) ** (s / 2), rel=1e-12)
+    for s in (1.0, low * 0.999):
+        assert mx.G_n(n_value, s) == pytest.approx(2.0**s - 2, rel=1e-12, abs=1e-12)
+
+
 def test_theorem3_is_vacuous_at_the_papers_sizes():
     """At N = 100, n = 10, s = 600 (Figures 3-4) the bound exceeds the trivial bound ||.||_1 <= 2 by far."""
     assert mx.theorem3_bound(100, 10, 600) > 1e4
