@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import quad_vec
 
-from .sampling import sample_counts
+from .sampling import sample_categorical, sample_counts
 from .validation import (
     as_generator,
     check_fraction,
@@ -157,22 +157,14 @@ def curate_counts(probs: np.ndarray, r: np.ndarray, K: int, n: int, rng: np.rand
     For each of the ``n`` kept samples of each replica, ``K`` candidates are drawn
     from ``probs[replica]`` and one is kept with probability proportional to
     ``e^{r}`` (Gumbel-max trick: ``argmax_k r(x_k) + G_k`` with ``G_k`` i.i.d.
-    standard Gumbel is a Luce choice).  Fully vectorised: arrays of shape
-    ``(R, n, K)``.
+    standard Gumbel is a Luce choice).  Candidates are drawn by the package's
+    kernel :func:`~collapse_utils.sampling.sample_categorical`; fully vectorised,
+    arrays of shape ``(R, n, K)``.
     """
     R, s = probs.shape
     if K == 1:
         return sample_counts(probs, n, rng)
-    cdf = np.cumsum(probs, axis=1)
-    cdf[:, -1] = 1.0
-    u = rng.random((R, n * K))
-    if s <= 32:  # inverse-CDF draw of every candidate by comparison with the CDF (cheap for small s)
-        cand = (u[:, :, None] >= cdf[:, None, :-1]).sum(axis=2)
-    else:  # shift row i into [i, i + 1) and search all rows at once
-        offsets = np.arange(R)[:, None]
-        flat_cdf = (cdf + offsets).ravel()
-        cand = np.searchsorted(flat_cdf, (u + offsets).ravel(), side="right").reshape(R, n * K) - s * offsets
-    cand = np.minimum(cand, s - 1).reshape(R, n, K)
+    cand = sample_categorical(probs, n * K, rng).reshape(R, n, K)
     scores = r[cand] + rng.gumbel(size=cand.shape)
     kept = np.take_along_axis(cand, scores.argmax(axis=2)[..., None], axis=2)[..., 0]
     flat = kept + s * np.arange(R)[:, None]

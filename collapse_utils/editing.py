@@ -28,6 +28,7 @@ import scipy.linalg
 
 from .chains import temper
 from .ngram import Corpus, context_codes, cross_entropy, fit_ngram, sample_corpus, smoothed_probs
+from .sampling import sample_categorical
 from .validation import (
     as_generator,
     check_choice,
@@ -126,9 +127,8 @@ def token_edit(
     if rows.shape[0]:
         cand = np.argpartition(-rows, top_k - 1, axis=1)[:, :top_k]  # the top_k candidates
         law = temper(np.take_along_axis(rows, cand, axis=1), beta)
-        cdf = np.cumsum(law, axis=1)
-        pick = (rng.random((rows.shape[0], 1)) * cdf[:, -1:] >= cdf).sum(axis=1)
-        new = cand[np.arange(rows.shape[0]), np.minimum(pick, top_k - 1)]
+        pick = sample_categorical(law, 1, rng)[:, 0]
+        new = cand[np.arange(rows.shape[0]), pick]
         edited[r_idx, t_idx + l] = new
         mask[r_idx, t_idx + l] = True
     return edited, mask

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["STRATEGIES", "choose_strategy", "resample_counts", "sample_counts"]
+__all__ = ["STRATEGIES", "choose_strategy", "resample_counts", "sample_categorical", "sample_counts"]
 
 #: The exact sampling strategies of :func:`sample_counts`.
 STRATEGIES: tuple[str, ...] = ("multinomial", "inverse-cdf")
@@ -128,8 +128,29 @@ def resample_counts(counts: np.ndarray, n: int, rng: np.random.Generator, *, str
     return np.bincount(tokens[pick.ravel()], minlength=rows * k).reshape(rows, k)
 
 
-def _inverse_cdf_counts(probs: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``Multinomial(n, probs[r])`` per row by inverse-CDF lookup of ``n`` uniforms.
+def sample_categorical(probs: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw ``size`` categories from each row of ``probs``: the package's one inverse-CDF draw.
+
+    Parameters
+    ----------
+    probs : ndarray, shape (R, k)
+        One categorical distribution per row (non-negative; rows need not be normalised exactly).
+    size : int
+        Draws per row.
+    rng : numpy.random.Generator
+        Source of randomness (consumes ``R * size`` uniforms).
+
+    Returns
+    -------
+    ndarray of int64, shape (R, size)
+        Category indices; a zero-probability category is never drawn, whatever the rounding.
+    """
+    rows, k = probs.shape
+    return _inverse_cdf_hits(probs, size, rng).reshape(rows, size) - k * np.arange(rows)[:, None]
+
+
+def _inverse_cdf_hits(probs: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Flat indices ``r * k + j`` of ``n`` inverse-CDF draws from every row ``r`` of ``probs``, row by row.
 
     All rows are searched at once: row ``r``'s cumulative distribution is
     shifted by ``2 r`` so that the concatenated rows stay increasing, and its
@@ -140,16 +161,20 @@ def _inverse_cdf_counts(probs: np.ndarray, n: int, rng: np.random.Generator) -> 
     a rounding error of order ``2 R`` ulps, about ``1e-14 R`` in any
     probability.)
     """
-    rows, k = probs.shape
     cdf = np.cumsum(probs, axis=1)
     total = cdf[:, -1:].copy()
-    offset = 2.0 * np.arange(rows, dtype=np.float64)[:, None]
+    offset = 2.0 * np.arange(probs.shape[0], dtype=np.float64)[:, None]
     cdf += offset
     # Rounding of ``U * total + 2 r`` can reach the block's upper edge; keep draws strictly below it.
     top = np.nextafter(cdf[:, -1:], -np.inf)
-    u = rng.random((rows, n))
+    u = rng.random((probs.shape[0], n))
     u *= total
     u += offset
     np.minimum(u, top, out=u)
-    hit = np.searchsorted(cdf.ravel(), u.ravel(), side="right")
-    return np.bincount(hit, minlength=rows * k).reshape(rows, k)
+    return np.searchsorted(cdf.ravel(), u.ravel(), side="right")
+
+
+def _inverse_cdf_counts(probs: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``Multinomial(n, probs[r])`` per row: the counts of :func:`_inverse_cdf_hits`."""
+    rows, k = probs.shape
+    return np.bincount(_inverse_cdf_hits(probs, n, rng), minlength=rows * k).reshape(rows, k)

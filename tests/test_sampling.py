@@ -212,3 +212,30 @@ def test_urn_draws_the_multinomial_law(totals):
         table = np.stack([np.bincount(x[kind::3, j], minlength=n + 1) for x in (a, b)])
         table = table[:, table.sum(axis=0) > 0]
         assert chi2_contingency(table).pvalue > FALSE_FAILURE / len(cells), (kind, j)
+
+
+def test_sample_categorical_draws_each_category_with_its_probability():
+    """The shared inverse-CDF kernel: frequencies match the (unnormalised) rows, zero categories never
+    appear (first, middle and last position), and indices are per row, not flat."""
+    from collapse_utils.sampling import sample_categorical
+    from stats_helpers import assert_mean_close
+
+    probs = np.array([[0.0, 0.2, 0.0, 0.3, 0.0], [0.5, 0.0, 0.25, 0.0, 0.25]])  # row 0 sums to 0.5
+    draws = sample_categorical(probs, 40_000, np.random.default_rng(4))
+    assert draws.shape == (2, 40_000) and draws.min() >= 0 and draws.max() < 5
+    hits = draws[:, None, :] == np.arange(5)[None, :, None]
+    assert not hits[probs == 0].any()
+    assert_mean_close(hits, probs / probs.sum(1, keepdims=True), axis=-1, what="category frequencies")
+
+
+def test_sample_categorical_guards_the_top_of_each_block():
+    """Uniforms that round up to the top of a row's block still land on a positive category."""
+    from collapse_utils.sampling import sample_categorical
+
+    class Top:  # a generator whose every uniform is the largest double below 1
+        def random(self, shape):
+            return np.full(shape, np.nextafter(1.0, 0.0))
+
+    probs = np.array([[0.1, 0.2, 0.7, 0.0], [1 / 3, 1 / 3, 1 / 3, 0.0]] * 50)
+    draws = sample_categorical(probs, 3, Top())
+    assert np.all(draws == 2)
