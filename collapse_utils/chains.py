@@ -61,7 +61,7 @@ def temper(probs: np.ndarray, temperature: float) -> np.ndarray:
     probs : ndarray, shape (..., s)
         Distributions along the last axis.
     temperature : float
-        ``T > 0``; ``T = 1`` returns ``probs`` unchanged.
+        ``T > 0``; ``T = 1`` returns a copy of ``probs`` (never the input object).
 
     Returns
     -------
@@ -70,7 +70,7 @@ def temper(probs: np.ndarray, temperature: float) -> np.ndarray:
     """
     temperature = check_positive_float(temperature, "temperature")
     if temperature == 1.0:
-        return probs
+        return np.array(probs, copy=True)
     peak = probs.max(axis=-1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
         scaled = np.where(probs > 0, (probs / peak) ** (1.0 / temperature), 0.0)

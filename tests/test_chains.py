@@ -127,7 +127,10 @@ def test_collapse_time_censoring():
 
 def test_temper():
     p = np.array([[0.5, 0.3, 0.2, 0.0]])
-    np.testing.assert_allclose(temper(p, 1.0), p)
+    same = temper(p, 1.0)
+    np.testing.assert_array_equal(same, p)
+    same[0, 0] = 0.0  # a copy: changing it leaves the input alone
+    assert p[0, 0] == 0.5
     cold = temper(p, 0.5)
     np.testing.assert_allclose(cold, np.array([[25, 9, 4, 0]]) / 38)
     hot = temper(p, 1e6)
