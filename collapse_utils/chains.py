@@ -50,7 +50,7 @@ SCHEMES: tuple[str, ...] = (
 _NEEDS_REAL = frozenset({"partially-synthetic", "fresh-real", "accumulate"})
 
 #: Per-generation statistics recorded by :func:`simulate_chain`.
-STATISTICS: tuple[str, ...] = ("sigma", "max", "support", "entropy", "l1_first", "l1_truth")
+STATISTICS: tuple[str, ...] = ("collision", "max", "support", "entropy", "l1_first", "l1_truth")
 
 
 def temper(probs: np.ndarray, temperature: float) -> np.ndarray:
@@ -80,7 +80,9 @@ def temper(probs: np.ndarray, temperature: float) -> np.ndarray:
 def chain_statistics(probs: np.ndarray, first: np.ndarray, truth: np.ndarray) -> dict[str, np.ndarray]:
     """Return the statistics of :data:`STATISTICS` for models ``probs`` of shape (R, s).
 
-    ``sigma`` is Seddik's ``sigma_m = sum_i p_i^2``; ``max`` is ``||p||_inf``;
+    ``collision`` is ``||p||_2^2 = sum_i p_i^2``, the probability that two draws
+    coincide (Seddik et al. write it ``sigma_m``; the book keeps ``sigma`` for
+    standard deviations); ``max`` is ``||p||_inf``;
     ``support`` counts tokens with non-zero probability; ``entropy`` is in nats;
     ``l1_first`` is ``||p - p^(1)||_1`` and ``l1_truth`` is ``||p - p^(0)||_1``.
     """
@@ -98,7 +100,7 @@ def _statistics(
     they add exactly to the L1 distances.
     """
     return {
-        "sigma": np.einsum("rs,rs->r", probs, probs),
+        "collision": np.einsum("rs,rs->r", probs, probs),
         "max": probs.max(axis=1),
         "support": (probs > 0).sum(axis=1),
         "entropy": -np.einsum("rs,rs->r", probs, np.log(np.where(probs > 0, probs, 1.0))),
@@ -310,9 +312,9 @@ class ChainResult:
         return self._probs
 
     @property
-    def sigma(self) -> np.ndarray:
-        """``sigma_m = ||p^(m)||_2^2`` per generation and replica."""
-        return self.stats["sigma"]
+    def collision(self) -> np.ndarray:
+        """Collision probability ``||p^(m)||_2^2`` (Seddik's ``sigma_m``) per generation and replica."""
+        return self.stats["collision"]
 
     @property
     def max_prob(self) -> np.ndarray:

@@ -30,7 +30,7 @@ def test_shapes(scheme):
 def test_statistics_are_what_they_say():
     res = simulate_chain(P0, n=9, generations=4, replicas=5, seed=1)
     probs = res.probs
-    np.testing.assert_allclose(res.sigma, (probs**2).sum(-1))
+    np.testing.assert_allclose(res.collision, (probs**2).sum(-1))
     np.testing.assert_allclose(res.max_prob, probs.max(-1))
     np.testing.assert_array_equal(res.support, (probs > 0).sum(-1))
     np.testing.assert_allclose(res.l1_first, np.abs(probs - probs[1]).sum(-1))
@@ -99,7 +99,7 @@ def test_theorem1_sigma_recursion(n_samples, S_start):
     res = simulate_chain(S_start, n=n_samples, generations=generations, replicas=20_000, seed=5, record="stats")
     S = numeric(fully_synthetic_S(), [m, n, S0])
     expected = S(np.arange(generations + 1), n_samples, float(S_start @ S_start))
-    assert_mean_close(res.sigma, expected, axis=1, what="Theorem 1")
+    assert_mean_close(res.collision, expected, axis=1, what="Theorem 1")
 
 
 def test_fixation_probabilities_equal_initial_frequencies():
@@ -198,7 +198,7 @@ def test_statistics_are_exact_when_dead_tokens_are_packed_away(scheme):
     assert (probs[-1] > 0).sum(axis=1).max() <= 0.75 * 40, "the test must trigger packing"
     with np.errstate(divide="ignore", invalid="ignore"):
         dense = {
-            "sigma": (probs**2).sum(-1),
+            "collision": (probs**2).sum(-1),
             "max": probs.max(-1),
             "support": (probs > 0).sum(-1),
             "entropy": -np.where(probs > 0, probs * np.log(probs), 0.0).sum(-1),

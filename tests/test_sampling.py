@@ -114,7 +114,7 @@ def test_chains_run_with_any_strategy_give_the_same_law(monkeypatch):
         if strategy != "urn":
             monkeypatch.setattr(chains, "sample_counts", partial(sample_counts, strategy=strategy))
         res = simulate_chain(p0, n=12, generations=15, replicas=20_000, seed=seed, record="stats")
-        finals[strategy] = res.sigma[-1]
+        finals[strategy] = res.collision[-1]
     for strategy in ("inverse-cdf", "urn"):
         assert ks_2samp(finals["multinomial"], finals[strategy]).pvalue > FALSE_FAILURE / 2, strategy
 

@@ -41,7 +41,7 @@ def test_S_m_matches_simulation():
     """Eq. (6): E sigma_m against the simulated sigma_m (s = 3, n = 10)."""
     res = simulate_chain(P3, n=10, generations=30, replicas=20_000, seed=4, record="stats")
     S = numeric(fully_synthetic_S(), [m, n, S0])(np.arange(31), 10, P3 @ P3)
-    assert_mean_close(res.sigma[1:], S[1:], axis=1, what="S_m")
+    assert_mean_close(res.collision[1:], S[1:], axis=1, what="S_m")
 
 
 def test_rho_bounds_hold_for_the_exact_two_token_chain_and_in_simulation():

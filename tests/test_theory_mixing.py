@@ -46,7 +46,7 @@ def test_partially_synthetic_S_and_deviation_monte_carlo():
     S = numeric(mx.partially_synthetic_S(), [m, mx.N, n, S0])
     ms = np.array([1, 2, 3, 8])
     s0 = float(P4 @ P4)
-    assert_mean_close(res.sigma[ms], S(ms, N_value, n_value, s0), axis=1, what="S_m")
+    assert_mean_close(res.collision[ms], S(ms, N_value, n_value, s0), axis=1, what="S_m")
     dev2 = ((res.probs[ms] - res.probs[1]) ** 2).sum(axis=2)
     assert_mean_close(dev2[1:], S(ms[1:], N_value, n_value, s0) - S(1, N_value, n_value, s0), axis=1, what="dev2")
 
@@ -57,9 +57,9 @@ def test_printed_theorem2_is_rejected_by_monte_carlo():
     res = simulate_chain(P4, n=n_value, n_real=N_value, generations=2, scheme="partially-synthetic", replicas=R, seed=12)
     minus = numeric(mx.theorem2_S(-1), [m, mx.N, n, S0])(1, N_value, n_value, float(P4 @ P4))
     plus = numeric(mx.theorem2_S(+1), [m, mx.N, n, S0])(1, N_value, n_value, float(P4 @ P4))
-    assert_mean_close(res.sigma[2], plus, what="'+' formula")
+    assert_mean_close(res.collision[2], plus, what="'+' formula")
     with pytest.raises(AssertionError):
-        assert_mean_close(res.sigma[2], minus, what="'-' formula")
+        assert_mean_close(res.collision[2], minus, what="'-' formula")
 
 
 def test_stationary_variance_partially_synthetic():
@@ -91,7 +91,7 @@ def test_random_past_closed_form():
     s0 = float(P4 @ P4)
     ms = np.array([1, 2, 5, 40])
     var = 1 / n_value + (1 - 1 / n_value) * V[ms]
-    assert_mean_close(res.sigma[ms], s0 + (1 - s0) * var, axis=1, what="S_m")
+    assert_mean_close(res.collision[ms], s0 + (1 - s0) * var, axis=1, what="S_m")
     dev2 = ((res.probs[ms[1:]] - res.probs[1]) ** 2).sum(axis=2)
     assert_mean_close(dev2, (1 - s0) * var[1:], axis=1, what="dev2")
 
@@ -111,7 +111,7 @@ def test_most_recent_closed_form(window):
     h = mx.most_recent_h(gens, n_value, window)
     ms = np.array([1, 2, 3, 7, 15, 30])
     s0 = float(P4 @ P4)
-    assert_mean_close(res.sigma[ms], 1 - (1 - s0) * h[ms], axis=1, what=f"S_m, K={window}")
+    assert_mean_close(res.collision[ms], 1 - (1 - s0) * h[ms], axis=1, what=f"S_m, K={window}")
 
 
 def test_most_recent_n_eff():
