@@ -6,7 +6,8 @@ import sympy as sp
 
 from collapse_utils.stability import simulate_retraining
 from collapse_utils.theory.core import iterate_affine
-from collapse_utils.theory.stability import N, lam, mean_only_error, mean_variance_recursion, sigma, t
+from collapse_utils.theory.stability import N, mean_only_error, mean_variance_recursion, sigma, t
+from collapse_utils.theory.stability import ratio as kappa
 from stats_helpers import assert_mean_close
 
 GENS = [1, 2, 5, 20]
@@ -19,7 +20,7 @@ def test_mean_only_error(real, ratio):
     n_real = 10
     res = simulate_retraining(1.0, 2.0, n_real=n_real, lam=ratio, generations=max(GENS), real=real,
                               replicas=40_000, seed=3)
-    sol = mean_only_error(real)["solution"].subs({lam: ratio, N: n_real, sigma: 2.0})
+    sol = mean_only_error(real)["solution"].subs({kappa: ratio, N: n_real, sigma: 2.0})
     expected = np.array([float(sol.subs(t, g)) for g in GENS])
     assert_mean_close((res.mu[GENS] - 1.0) ** 2, expected, axis=1, what=f"E e_t^2 ({real})")
 
@@ -38,7 +39,7 @@ def test_contraction_from_a_biased_start(real):
 def test_mean_variance_recursion(real):
     """(E e_t^2, E sigma_t^2) follows x_{t+1} = A x_t + b of theory.stability.mean_variance_recursion."""
     n_real, ratio, s = 6, 0.5, 1.5
-    A, b, x0 = (np.array(m.subs({lam: ratio, N: n_real, sigma: s}), dtype=float) for m in mean_variance_recursion(real))
+    A, b, x0 = (np.array(m.subs({kappa: ratio, N: n_real, sigma: s}), dtype=float) for m in mean_variance_recursion(real))
     xs = iterate_affine(A, b, x0, max(GENS))
     res = simulate_retraining(0.0, s, n_real=n_real, lam=ratio, generations=max(GENS), real=real,
                               model="mean-variance", replicas=60_000, seed=5)
@@ -49,8 +50,8 @@ def test_mean_variance_recursion(real):
 
 def test_stationary_variance_formula():
     """Stationary mean-only error: sigma^2 (1 + lambda) / (N (1 + 2 lambda)) (fresh), sigma^2 (1 + 3 lambda)/(N (1 + 2 lambda)) (fixed)."""
-    assert sp.simplify(mean_only_error("fresh")["stationary"] - sigma**2 * (1 + lam) / (N * (1 + 2 * lam))) == 0
-    assert sp.simplify(mean_only_error("fixed")["stationary"] - sigma**2 * (1 + 3 * lam) / (N * (1 + 2 * lam))) == 0
+    assert sp.simplify(mean_only_error("fresh")["stationary"] - sigma**2 * (1 + kappa) / (N * (1 + 2 * kappa))) == 0
+    assert sp.simplify(mean_only_error("fixed")["stationary"] - sigma**2 * (1 + 3 * kappa) / (N * (1 + 2 * kappa))) == 0
 
 
 @pytest.mark.parametrize(

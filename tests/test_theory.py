@@ -58,3 +58,21 @@ def test_solve_linear_recursion_general():
     sol = th.solve_linear_recursion(a, b, x0)
     assert sp.simplify(sol.subs(th.m, 0) - x0) == 0
     assert sp.simplify(sp.expand(sol - (a * sol.subs(th.m, th.m - 1) + b))) == 0
+
+
+def test_one_symbol_table():
+    """Every theory module takes its symbols from theory.symbols: one letter, one SymPy object."""
+    import sympy as sp
+
+    from collapse_utils.theory import core, editing, forgetting, gaussian, kde, mixing, regression, stability, symbols
+    from collapse_utils.theory import temperature
+
+    assert sp.simplify(kde.n - core.n) == 0 and kde.n is editing.n is core.n is symbols.n
+    assert stability.N is mixing.N is symbols.N
+    assert stability.t is kde.t is symbols.t and forgetting.k is symbols.k
+    assert gaussian.sigma0 is kde.sigma0 and regression.sigma is editing.sigma
+    assert temperature.lam is symbols.lam and stability.ratio is symbols.ratio and symbols.lam != symbols.ratio
+    assert str(symbols.lam) != str(symbols.ratio)  # the real fraction and the ratio print differently
+    assert stability.sigma is symbols.sigma_star and stability.sigma != regression.sigma
+    # assumptions the closed forms rely on
+    assert symbols.n.is_integer and symbols.n.is_positive and symbols.N.is_integer and symbols.t.is_nonnegative

@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import sympy as sp
 
+from .symbols import S0, m, n, s_tilde  # the table of symbols
+
 __all__ = [
     "S0",
     "c4",
@@ -23,9 +25,6 @@ __all__ = [
 ]
 
 #: Generation index, samples per generation, initial ``S_0 = ||p^(0)||_2^2``, support size.
-m, n = sp.symbols("m n", positive=True, integer=True)
-S0 = sp.Symbol("S_0", positive=True)
-s_tilde = sp.Symbol(r"\tilde{s}", positive=True)
 
 
 def numeric(expr: sp.Expr, args: Sequence[sp.Symbol]) -> Callable[..., object]:

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .symbols import phi
+from .symbols import tilt as t  # continuous time of the tilt
+
 __all__ = [
     "covariance_identity",
     "k2_factor",
@@ -22,8 +25,6 @@ __all__ = [
 ]
 
 u = sp.Symbol("u", nonnegative=True)
-t = sp.Symbol("t", positive=True)
-phi = sp.Symbol("phi", positive=True)
 
 
 def _vocab(s: int):

@@ -21,6 +21,7 @@ import sympy as sp
 
 from ..validation import check_positive_int
 from .core import n
+from .symbols import k
 
 __all__ = [
     "bernoulli_bounds",
@@ -38,7 +39,6 @@ __all__ = [
 ]
 
 #: Generation, initial Poisson rate, initial Bernoulli probability, expected count ``c = n p_0``.
-k = sp.Symbol("k", positive=True, integer=True)
 lam0 = sp.Symbol("lambda_0", positive=True)
 p0 = sp.Symbol("p_0", positive=True)
 c = sp.Symbol("c", positive=True)

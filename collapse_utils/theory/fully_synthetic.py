@@ -13,6 +13,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .core import S0, collapse_time_bounds, fully_synthetic_S, m, n, rho_bounds, s_tilde
+from .symbols import p
 
 __all__ = [
     "collapse_time_bounds_from_rho",
@@ -25,7 +26,6 @@ __all__ = [
 ]
 
 #: Frequency of one token (two-token diffusion) and the collapse probability ``rho_m``.
-p = sp.Symbol("p", positive=True)
 rho = sp.Symbol(r"\rho_m", nonnegative=True)
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import sympy as sp
 
 from .core import c4, m, n
+from .symbols import sigma0
 
 __all__ = [
     "c4_bound_gap_series",
@@ -37,7 +38,6 @@ __all__ = [
 ]
 
 #: Initial standard deviation and the threshold of the tail bound.
-sigma0 = sp.Symbol("sigma_0", positive=True)
 eps = sp.Symbol("epsilon", positive=True)
 
 _x = sp.Symbol("x", positive=True)

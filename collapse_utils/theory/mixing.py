@@ -22,6 +22,7 @@ from scipy.optimize import brentq
 
 from ..validation import check_fraction, check_positive_float, check_positive_int
 from .core import S0, m, n, solve_linear_recursion
+from .symbols import N, p
 
 __all__ = [
     "N",
@@ -52,8 +53,6 @@ __all__ = [
 ]
 
 #: Size ``N`` of the real corpus and probability ``p = p_i^(0)`` of one token.
-N = sp.Symbol("N", positive=True, integer=True)
-p = sp.Symbol("p", positive=True)
 
 #: ``alpha = n / (N + n)`` and ``beta = n (n - 1) / (N + n)^2`` (Seddik et al. 2024, Theorem 2).
 alpha = n / (N + n)

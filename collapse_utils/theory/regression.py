@@ -19,6 +19,7 @@ import numpy as np
 import sympy as sp
 
 from .core import numeric
+from .symbols import sigma
 
 __all__ = [
     "M_acc",
@@ -39,7 +40,6 @@ __all__ = [
 ]
 
 T, d = sp.symbols("T d", positive=True, integer=True)
-sigma = sp.Symbol("sigma", positive=True)
 _ARGS = (T, d, sigma)  # kept under a private name: expected_errors' parameters shadow the symbols
 _n = sp.Symbol("n", positive=True, integer=True)
 _i = sp.Symbol("i", positive=True, integer=True)

@@ -16,22 +16,22 @@ from collections.abc import Mapping
 
 import sympy as sp
 
+from .symbols import N, ratio, t
+from .symbols import sigma_star as sigma  # the true standard deviation sigma_*
+
 __all__ = [
     "N",
     "contraction_factor",
     "expect",
-    "lam",
+    "ratio",
     "mean_only_error",
     "mean_variance_recursion",
     "sigma",
     "stationary",
 ]
 
-#: Real samples ``N``, synthetic-to-real ratio ``lambda``, true standard deviation ``sigma*``, generation ``t``.
-N = sp.Symbol("N", positive=True)
-lam = sp.Symbol("lambda", nonnegative=True)
-sigma = sp.Symbol(r"\sigma_*", positive=True)
-t = sp.Symbol("t", integer=True, nonnegative=True)
+#: Real samples ``N``, synthetic-to-real ratio ``kappa = M / N`` (:data:`~collapse_utils.theory.symbols.ratio`),
+#: true standard deviation ``sigma*``, generation ``t``; all from :mod:`collapse_utils.theory.symbols`.
 
 
 def expect(expr: sp.Expr, variances: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
@@ -55,7 +55,7 @@ def contraction_factor() -> sp.Expr:
     """``a = lambda / (1 + lambda)``: ``E[mu_{t+1} - mu* | mu_t] = a (mu_t - mu*)`` (both real-data schemes)."""
     e = sp.Symbol("e_t", real=True)
     # mu_{t+1} - mu* = (N eps_r + M (e_t + eps_s)) / (N + M); the noises have mean zero
-    mean_next = lam * N * e / (N + lam * N)
+    mean_next = ratio * N * e / (N + ratio * N)
     return sp.simplify(mean_next / e)
 
 
@@ -69,7 +69,7 @@ def mean_only_error(real: str = "fresh") -> dict[str, sp.Expr]:
     """
     e, er, es = sp.symbols("e_t epsilon_r epsilon_s", real=True)
     a = contraction_factor()
-    M = lam * N
+    M = ratio * N
     if real == "fresh":
         e_next = (N * er + M * (e + es)) / (N + M)
         second = expect(e_next**2 - a**2 * e**2, {er: sigma**2 / N, es: sigma**2 / M})
@@ -96,7 +96,7 @@ def mean_variance_recursion(real: str = "fresh") -> tuple[sp.Matrix, sp.Matrix, 
     error adds ``sigma*^2 / N``).  Variances are maximum-likelihood (divisor
     ``N + M``); the fixed real sample's ML variance has mean ``(1 - 1/N) sigma*^2``.
     """
-    M = lam * N
+    M = ratio * N
     e, s2, er, es = sp.symbols("e_t s_t^2 epsilon_r epsilon_s", real=True)
     noise = {er: sigma**2 / N, es: s2 / M}
     if real == "fresh":
