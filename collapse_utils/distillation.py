@@ -22,6 +22,7 @@ from .validation import as_generator, check_nonnegative_int, check_positive_floa
 
 __all__ = [
     "BOX",
+    "Student",
     "Teacher",
     "agreement",
     "default_teacher",

@@ -21,7 +21,6 @@ data plus fresh samples of the previous model) with, in each context ``h``,
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -66,8 +65,6 @@ class LoopResult:
     samples : dict of int to ndarray
         ``samples[m]``: ids of a text sampled from replica 0 of generation ``m``,
         for the generations ``m`` in ``samples_at``.
-    seconds : ndarray, shape (G,)
-        Wall time of each generation (all replicas: fit, sample, score).
     """
 
     order: int
@@ -80,7 +77,6 @@ class LoopResult:
     probe_p1_sq: np.ndarray
     real_context_counts: np.ndarray = field(repr=False)
     samples: dict[int, np.ndarray] = field(repr=False)
-    seconds: np.ndarray = field(repr=False)
 
     @property
     def perplexity(self) -> np.ndarray:
@@ -172,12 +168,10 @@ def run_loop(
     probe_counts = np.zeros((G, R, P), np.int64)
     probe_sq = np.full((G, R, P), np.nan)
     samples: dict[int, np.ndarray] = {}
-    seconds = np.zeros(G)
     wanted = set(range(1, G + 1) if samples_at is None else samples_at)
     rep_col = np.arange(R)[:, None]
     model: NgramModel | None = None
     for g in range(G):
-        start = time.perf_counter()
         if g == 0:
             corpus = Corpus.concat([Corpus.from_ids(train, replica=r) for r in range(R)])
         elif n_synthetic > order:
@@ -198,7 +192,6 @@ def run_loop(
         probe_sq[g] = np.where(counts > 0, ((mle - p1_mle) ** 2).sum(-1), np.nan)
         if g + 1 in wanted:
             samples[g + 1] = sample_corpus(model, sample_chars, rng, streams=1).ids[:sample_chars]
-        seconds[g] = time.perf_counter() - start
     return LoopResult(
         order=order,
         real_fraction=f,
@@ -207,6 +200,5 @@ def run_loop(
         probe_p1_sq=probe_p1_sq,
         real_context_counts=real_counts,
         samples=samples,
-        seconds=seconds,
         **out,
     )

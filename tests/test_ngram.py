@@ -215,7 +215,7 @@ def test_loop_smoke_and_invariants():
     # fully synthetic: every n-gram of generation m was an n-gram of generation m - 1
     assert np.all(np.diff(full.distinct_ngrams, axis=0) <= 0)
     assert sorted(full.samples) == [1, 2, 3, 4] and full.samples[1].size == 300
-    assert np.all(np.isfinite(full.perplexity)) and np.all(full.seconds > 0)
+    assert np.all(np.isfinite(full.perplexity))
     mixed = run_loop(
         train, held, voc.size, order=3, real_fraction=0.8, generations=3, replicas=2, n_probes=50, samples_at=(3,), seed=0
     )
