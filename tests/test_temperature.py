@@ -110,3 +110,15 @@ def test_bad_lambda_raises(bad):
         fixed_points(Q, [0.5], [bad])
     with pytest.raises(ValueError, match="lam"):
         mixed_map(Q, Q, 0.5, bad)
+
+
+def test_fixed_point_polynomial_is_in_x_and_needs_T_one_over_an_integer():
+    """The polynomial's variable is x alone (lambda and q1 are coefficients); T = 1 (k = 1) is allowed,
+    T = 2 (1/T not an integer) and T = 3/2 are refused, naming the temperature."""
+    x = sp.Symbol("x")
+    poly = two_token_fixed_point_polynomial(x, sp.Rational(7, 10), sp.Integer(1))
+    assert poly.gens == (x,)
+    assert sp.simplify(poly.as_expr() - (x - lam_sym * sp.Rational(7, 10) - (1 - lam_sym) * x)) == 0  # T = 1: linear
+    for bad in (sp.Integer(2), sp.Rational(3, 2)):
+        with pytest.raises(ValueError, match="temperature"):
+            two_token_fixed_point_polynomial(x, sp.Rational(7, 10), bad)
