@@ -306,12 +306,12 @@ def explorer_frames(module: Any, *, seed: int = 0, dpi: int = 80) -> FramePlayer
     for name, values in grid.items():
         if defaults[name] not in values:
             raise ValueError(f"SITE[{name!r}] of {module.__name__} must contain the default {defaults[name]!r}")
-    fig = new_figure(module.FIGSIZE, dpi=dpi)
-    sketch = None
+    # The layout is fixed by the first draw: at the defaults, exactly as in the live widget.
+    sketch = module.draw(new_figure(module.FIGSIZE, dpi=dpi), **defaults, seed=seed)
     frames = {}
     for idx in np.ndindex(*(len(v) for v in grid.values())):
         values = {**defaults, **{name: grid[name][k] for name, k in zip(grid, idx)}}
-        sketch = module.draw(fig if sketch is None else sketch, **values, seed=seed)
+        module.draw(sketch, **values, seed=seed)
         frames[idx] = figure_png(sketch, compress_level=9)
     start = tuple(grid[name].index(defaults[name]) for name in grid)
     fixed = [f"{name} = {_format_value(v)}" for name, v in defaults.items() if name not in grid]

@@ -41,8 +41,8 @@ __all__ = [
     "stationary",
 ]
 
-#: Real samples ``N``, synthetic-to-real ratio ``lambda = M / N`` (the SymPy symbol ``ratio``, printed gamma so that
-#: it differs from the real fraction ``theory.symbols.lam``), true standard deviation ``sigma*``, generation ``t``:
+#: Real samples ``N``, synthetic-to-real ratio ``lambda = M / N`` (the SymPy symbol ``ratio``, which prints as lambda
+#: but is a different symbol from the real fraction ``theory.symbols.lam``), true standard deviation ``sigma*``, generation ``t``:
 #: all from :mod:`collapse_utils.theory.symbols`.
 
 #: Constants of Bertrand et al. (2024): strong concavity ``kappa`` (their ``alpha``), Lipschitz constant ``L``

@@ -19,8 +19,8 @@ name            printed             meaning
 ``p``           p                   probability of one token
 ``T``           T                   sampling temperature
 ``lam``         lambda              real fraction of a generation's data, in [0, 1]
-``ratio``       gamma               synthetic-to-real ratio ``M / N`` (>= 0); the stability
-                                    chapter and Bertrand et al. write it lambda
+``ratio``       \\lambda             synthetic-to-real ratio ``M / N`` (>= 0), as in the stability
+                                    chapter and Bertrand et al.; a different symbol from ``lam``
 ``phi``         phi                 real fraction in the curation chapter
 ``sigma``       sigma               noise standard deviation (regression, editing)
 ``sigma_star``  \\sigma_*           true standard deviation (stability)
@@ -61,7 +61,7 @@ s_tilde = sp.Symbol(r"\tilde{s}", positive=True)
 p = sp.Symbol("p", positive=True)
 T = sp.Symbol("T", positive=True)
 lam = sp.Symbol("lambda", nonnegative=True)
-ratio = sp.Symbol("gamma", nonnegative=True)
+ratio = sp.Symbol(r"\lambda", nonnegative=True)  # prints as lambda, but is not ``lam``
 phi = sp.Symbol("phi", positive=True)
 sigma = sp.Symbol("sigma", positive=True)
 sigma_star = sp.Symbol(r"\sigma_*", positive=True)
