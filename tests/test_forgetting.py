@@ -149,3 +149,14 @@ def test_unigram_survival_numpy_twin_equals_the_sympy_expression():
 
     cs, gs = np.meshgrid(np.geomspace(1e-4, 1e3, 15), g_sequence(60), indexing="ij")
     np.testing.assert_allclose(unigram_survival_np(cs, gs), numeric(unigram_survival(), [c, g])(cs, gs), rtol=1e-9)
+
+
+def test_bernoulli_lower_bound_after_one_generation():
+    """At k = 1 (g_1 = 1) the lower bound is 1 - e^{-n p0}, a probability just below the exact
+    P(P_1 != 0) = 1 - (1 - p0)^n; the gap is at most n p0^2."""
+    lower, _ = bernoulli_bounds()
+    f = numeric(lower, [n, p0, g, k])
+    for n_v, p_v in [(100, 0.01), (20, 0.1), (500, 0.002)]:
+        exact = 1 - (1 - p_v) ** n_v
+        value = float(f(n_v, p_v, 1.0, 1))
+        assert 0 < value <= exact <= value + n_v * p_v**2
