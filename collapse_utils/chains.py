@@ -317,11 +317,6 @@ class ChainResult:
         return self.stats["collision"]
 
     @property
-    def sigma(self) -> np.ndarray:
-        """Alias of :attr:`collision` under Seddik's name ``sigma_m``, kept for older code; prefer ``collision``."""
-        return self.stats["collision"]
-
-    @property
     def max_prob(self) -> np.ndarray:
         """``||p^(m)||_inf`` per generation and replica."""
         return self.stats["max"]

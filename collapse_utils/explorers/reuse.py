@@ -42,7 +42,7 @@ def draw(s: Sketch, *, K: int, scheme: str, generations: int, seed: int = 0) -> 
     )
     ax_s, ax_d = s.subplots(1, 2)
     gens = np.arange(generations + 1)
-    s.band(ax_s, "sigma", gens, res.sigma, label=r"Monte Carlo $\sigma_m$")
+    s.band(ax_s, "sigma", gens, res.collision, label=r"Monte Carlo $\sigma_m$")
     s.plot(ax_s, "S", gens, theory_S(scheme, generations, K, float(P0 @ P0)), color=THEORY_COLOR, label="exact $S_m$")
     s.plot(ax_s, "collapsed", gens, (res.max_prob == 1).mean(axis=1), color=PALETTE[3], lw=1,
            label="fraction collapsed")

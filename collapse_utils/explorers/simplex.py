@@ -35,7 +35,7 @@ def draw(s: Sketch, *, n: int, scheme: str, generations: int, seed: int = 0) -> 
     s.legend(ax_simplex, loc="upper right", bbox_to_anchor=(0.12, 1.0), fontsize=8, markerscale=2)
 
     gens = np.arange(generations + 1)
-    s.band(ax_sigma, "sigma", gens, res.sigma, label=r"Monte Carlo $\sigma_m$")
+    s.band(ax_sigma, "sigma", gens, res.collision, label=r"Monte Carlo $\sigma_m$")
     if scheme == "fully-synthetic":
         s.plot(ax_sigma, "S", gens, fully_synthetic_S_np(gens, n, float(P0 @ P0)), color=THEORY_COLOR,
                label=r"Theorem 1: $S_m$")
