@@ -46,6 +46,7 @@ __all__ = [
     "check_array",
     "check_bool",
     "check_choice",
+    "check_finite_result",
     "check_fraction",
     "check_generator",
     "check_int",
@@ -539,6 +540,22 @@ def check_work(ops: float, what: str, hint: str) -> None:
             f"{what} needs about {ops:.2g} operations, above the limit of {limit:.2g} "
             f"(collapse_utils.validation.WORK_LIMIT, about a minute); {hint}, or raise the limit"
         )
+
+
+def check_finite_result(value: np.ndarray, what: str, reason: str) -> np.ndarray:
+    """Refuse to return a result with NaN or infinities; ``reason`` says where the arithmetic broke down.
+
+    Examples
+    --------
+    >>> check_finite_result(np.array([1.0, np.inf]), "sigma", "it overflows float64 when ddof is close to n")
+    Traceback (most recent call last):
+    ...
+    ValueError: sigma is not finite (1 of 2 entries): it overflows float64 when ddof is close to n
+    """
+    bad = ~np.isfinite(value)
+    if bad.any():
+        raise ValueError(f"{what} is not finite ({int(bad.sum())} of {bad.size} entries): {reason}")
+    return value
 
 
 def _bytes(n: float) -> str:
