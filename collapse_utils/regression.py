@@ -106,7 +106,7 @@ def simulate_regression(
         "use fewer replicas, or a smaller T or d",
     )
     check_work(
-        replicas * (T * d * d + generations * (d**3 / 3 + 3 * T * d)),
+        replicas * (T * d * d / 10 + generations * (d**3 / 30 + 3 * T * d)),  # BLAS/LAPACK: ~0.1 ns per flop
         f"replicas={replicas} x (T={T} x d={d}^2 + generations={generations} x d^3 / 3)",
         "use fewer replicas or generations, or a smaller d",
     )

@@ -304,7 +304,7 @@ def check_array(
     low, high : float, optional
         Inclusive bounds on every element.
     integer : bool
-        Require whole numbers (integer dtype, or floats that are whole) and return int64.
+        Require an integer dtype (an empty float array is allowed) and return int64.
 
     Returns
     -------
@@ -329,9 +329,8 @@ def check_array(
     if raw.dtype.kind not in "iuf":
         raise ArgumentTypeError(f"{name} must hold real numbers, got dtype {raw.dtype} (kind {raw.dtype.kind!r})")
     if integer:
-        if raw.dtype.kind == "f":
-            if not np.all(np.isfinite(raw)) or np.any(raw != np.round(raw)):
-                raise ValueError(f"{name} must hold whole numbers (got dtype {raw.dtype} with fractional entries)")
+        if raw.dtype.kind == "f" and raw.size:
+            raise ArgumentTypeError(f"{name} must hold integers, got dtype {raw.dtype}")
         arr = raw.astype(np.int64)
     else:
         arr = raw.astype(np.float64)
