@@ -27,9 +27,8 @@ import numpy as np
 import scipy.linalg
 
 from .chains import temper
-from .ngram import Corpus, NgramModel, context_codes, cross_entropy, fit_ngram, sample_corpus, smoothed_probs
+from .ngram import Corpus, _check_model, context_codes, cross_entropy, fit_ngram, sample_corpus, smoothed_probs
 from .validation import (
-    ArgumentTypeError,
     as_generator,
     check_array,
     check_memory,
@@ -57,12 +56,6 @@ LOOP_MODES: tuple[str, ...] = ("synthetic", "edited", "real")
 
 def _check_ids(ids: object, vocab_size: int, name: str) -> np.ndarray:
     return check_token_ids(ids, name, vocab_size)
-
-
-def _check_model(model: object) -> NgramModel:
-    if not isinstance(model, NgramModel):
-        raise ArgumentTypeError(f"model must be a collapse_utils.ngram.NgramModel (see fit_ngram), got {type(model).__name__}")
-    return model
 
 
 def token_edit(
