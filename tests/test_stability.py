@@ -63,3 +63,24 @@ def test_bad_input_raises(kwargs):
     mu_star, sigma_star = args.pop("mu_star"), args.pop("sigma_star")
     with pytest.raises(ValueError, match=next(iter(kwargs))):
         simulate_retraining(mu_star, sigma_star, **args)
+
+
+@pytest.mark.parametrize("real", ["fresh", "fixed"])
+def test_numpy_twins_equal_the_sympy_derivation(real):
+    """The explorer's NumPy forms are the SymPy results (sigma* = 1), and stay finite where powers overflow."""
+    import sympy as sp
+
+    from collapse_utils.theory import stability as th
+
+    solution = sp.lambdify((th.lam, th.N, th.t), th.mean_only_error(real)["solution"].subs(th.sigma, 1))
+    A, b, x0 = (sp.lambdify((th.lam, th.N), part.subs(th.sigma, 1)) for part in th.mean_variance_recursion(real))
+    for lam in (0.25, 1.0, 3.5):
+        for N in (4, 20, 200):
+            t = np.arange(0, 40)
+            np.testing.assert_allclose(th.mean_only_error_np(real, lam, N, t), solution(lam, N, t), rtol=1e-12)
+            for twin, exact in zip(th.mean_variance_recursion_np(real, lam, N), (A, b, x0)):
+                np.testing.assert_allclose(twin, np.asarray(exact(lam, N), dtype=float).reshape(twin.shape), rtol=1e-12)
+    far = th.mean_only_error_np(real, 8.0, 20, np.arange(0, 400))
+    assert np.all(np.isfinite(far))
+    with pytest.raises(ValueError, match="real"):
+        th.mean_only_error_np("stale", 1.0, 10, 1)

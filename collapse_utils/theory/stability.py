@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import sympy as sp
 
 __all__ = [
@@ -22,7 +23,9 @@ __all__ = [
     "expect",
     "lam",
     "mean_only_error",
+    "mean_only_error_np",
     "mean_variance_recursion",
+    "mean_variance_recursion_np",
     "sigma",
     "stationary",
 ]
@@ -122,3 +125,38 @@ def mean_variance_recursion(real: str = "fresh") -> tuple[sp.Matrix, sp.Matrix, 
 def stationary(A: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
     """Fixed point ``(I - A)^-1 b`` of ``x -> A x + b``."""
     return sp.simplify((sp.eye(A.shape[0]) - A).LUsolve(b))
+
+
+# -- NumPy twins for the explorer (no SymPy at run time; tests/test_stability.py checks them) -----------------
+
+
+def mean_only_error_np(real: str, lam: float, N: float, t: object) -> object:
+    """NumPy twin of ``mean_only_error(real)["solution"]`` with ``sigma* = 1``, written in the stable form.
+
+    With ``a = lambda / (1 + lambda)``: fresh real data gives
+    ``(1 + lambda + lambda a^{2t}) / (N (1 + 2 lambda))``, a fixed real sample
+    ``(1 + 3 lambda - lambda a^{2t}) / (N (1 + 2 lambda))``; no power of
+    ``1 + lambda`` is formed, so nothing overflows for large ``t``.
+    """
+    t = np.asarray(t, dtype=float)
+    decay = lam * (lam / (1 + lam)) ** (2 * t)
+    if real == "fresh":
+        return (1 + lam + decay) / (N * (1 + 2 * lam))
+    if real == "fixed":
+        return (1 + 3 * lam - decay) / (N * (1 + 2 * lam))
+    raise ValueError(f"real must be 'fresh' or 'fixed', got {real!r}")
+
+
+def mean_variance_recursion_np(real: str, lam: float, N: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """NumPy twin of :func:`mean_variance_recursion` with ``sigma* = 1``: ``(A, b, x0)`` as float arrays."""
+    q = (1 + lam) ** 2
+    A = np.array([[lam**2 / q, lam / (N * q)], [lam / q, lam * (N * lam + N - 1) / (N * q)]])
+    if real == "fresh":
+        b = np.array([1 / (N * q), (N * lam + N - 1) / (N * q)])
+        x0 = np.array([1 / N, 1 - 1 / N])
+    elif real == "fixed":
+        b = np.array([0.0, (N - 1) / (N * (1 + lam))])
+        x0 = np.array([0.0, 1 - 1 / N])
+    else:
+        raise ValueError(f"real must be 'fresh' or 'fixed', got {real!r}")
+    return A, b, x0
