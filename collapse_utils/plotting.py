@@ -130,7 +130,7 @@ class Sketch:
     ...     s.begin()
     ...     line = s.plot(ax, "line", [0, 1], [0, k])
     ...     s.end()
-    >>> len(ax.lines), list(line.get_ydata())
+    >>> len(ax.lines), [int(v) for v in line.get_ydata()]
     (1, [0, 2])
     """
 
