@@ -150,7 +150,7 @@ def reuse_curves(
     theory = reuse_theory(p0, n=n, n_real=n_real, generations=generations)
     out = {}
     for name, scheme in REUSE.items():
-        res = simulate_chain(p0, n=n, generations=generations, scheme=scheme, n_real=n_real,
+        res = simulate_chain(p0, n=n, generations=generations, scheme=scheme, n_real=0 if name == "none" else n_real,
                              replicas=replicas, seed=rng)
         msd = ((res.probs - p0) ** 2).sum(-1)
         out[name] = {"msd": msd, "collapsed": (res.max_prob == 1).mean(axis=1), "theory": theory[name]}

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-from .chains import temper
+from .chains import _temper
 from .ngram import Corpus, _check_model, context_codes, cross_entropy, fit_ngram, sample_corpus, smoothed_probs
 from .validation import (
     as_generator,
@@ -125,7 +125,7 @@ def token_edit(
     rows = laws[r_idx, where[t_idx]]  # (E, s)
     if rows.shape[0]:
         cand = np.argpartition(-rows, top_k - 1, axis=1)[:, :top_k]  # the top_k candidates
-        law = temper(np.take_along_axis(rows, cand, axis=1), beta)
+        law = _temper(np.take_along_axis(rows, cand, axis=1), beta)
         cdf = np.cumsum(law, axis=1)
         pick = (rng.random((rows.shape[0], 1)) * cdf[:, -1:] >= cdf).sum(axis=1)
         new = cand[np.arange(rows.shape[0]), np.minimum(pick, top_k - 1)]

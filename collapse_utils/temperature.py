@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .chains import temper
+from .chains import _temper
 from .validation import (
     check_array,
     check_memory,
@@ -133,7 +133,7 @@ def mixed_map(p: np.ndarray, q: object, T: float, lam: object) -> np.ndarray:
 
 
 def _mixed_map(p: np.ndarray, q: np.ndarray, T: float, lam: np.ndarray) -> np.ndarray:
-    return lam[..., None] * q + (1.0 - lam[..., None]) * temper(p, T)
+    return lam[..., None] * q + (1.0 - lam[..., None]) * _temper(p, T)
 
 
 @dataclass(frozen=True)

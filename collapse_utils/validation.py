@@ -58,6 +58,7 @@ __all__ = [
     "check_probs",
     "check_real",
     "check_token_ids",
+    "check_weights",
     "check_unused",
     "check_work",
     "limits",
@@ -309,7 +310,7 @@ def check_array(
     Returns
     -------
     ndarray
-        A new array (never a view of ``value``).
+        ``value`` itself when it already is such an array (no copy), else a new array.
 
     Examples
     --------
@@ -331,9 +332,9 @@ def check_array(
     if integer:
         if raw.dtype.kind == "f" and raw.size:
             raise ArgumentTypeError(f"{name} must hold integers, got dtype {raw.dtype}")
-        arr = raw.astype(np.int64)
+        arr = raw.astype(np.int64, copy=False)
     else:
-        arr = raw.astype(np.float64)
+        arr = raw.astype(np.float64, copy=False)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -384,7 +385,7 @@ def check_probs(p: object, name: str = "p0") -> np.ndarray:
     ValueError: q must sum to 1 (within 1e-09), sums to 0.9
     """
     try:
-        arr = check_array(p, name, min_size=0)
+        arr = check_array(p, name, min_size=0, finite=False)
     except ArgumentTypeError as exc:
         raise ValueError(f"{name} must be a 1-D array of probabilities: {exc}") from None
     if arr.ndim != 1 or arr.size == 0:
@@ -405,7 +406,7 @@ def check_prob_rows(p: object, name: str = "probs", *, ndim: int | None = None) 
     ValueError: probs must sum to 1 along the last axis (within 1e-09); row 0 sums to 0.6000000000000001
     """
     try:
-        arr = check_array(p, name, ndim=ndim, min_size=0)
+        arr = check_array(p, name, ndim=ndim, min_size=0, finite=False)
     except ArgumentTypeError as exc:
         raise ValueError(f"{name} must be an array of probabilities: {exc}") from None
     if arr.ndim == 0 or arr.shape[-1] == 0:
@@ -413,12 +414,46 @@ def check_prob_rows(p: object, name: str = "probs", *, ndim: int | None = None) 
     return _check_simplex(arr, name)
 
 
-def _check_simplex(arr: np.ndarray, name: str) -> np.ndarray:
-    if not np.all(np.isfinite(arr)):
+def check_weights(p: object, name: str = "probs") -> np.ndarray:
+    """Validate non-negative finite weights along the last axis, every row with a positive total.
+
+    For scale-invariant maps (tempering, normalising) that need no exact simplex.
+
+    Examples
+    --------
+    >>> check_weights([[0.2, 0.2, 0.2]]).shape
+    (1, 3)
+    >>> check_weights([[0.0, 0.0]])
+    Traceback (most recent call last):
+    ...
+    ValueError: probs must have a positive total along the last axis; row 0 sums to 0
+    """
+    try:
+        arr = check_array(p, name, min_size=0, finite=False)
+    except ArgumentTypeError as exc:
+        raise ValueError(f"{name} must be an array of weights: {exc}") from None
+    if arr.ndim == 0 or arr.shape[-1] == 0:
+        raise ValueError(f"{name} must have a non-empty last axis, got shape {arr.shape}")
+    with np.errstate(invalid="ignore", over="ignore"):
+        totals = arr.sum(axis=-1)
+    if not np.all(np.isfinite(totals)):
         raise ValueError(f"{name} must contain only finite values")
-    if np.any(arr < 0):
+    if arr.size and arr.min() < 0:
         raise ValueError(f"{name} must be non-negative; smallest entry is {arr.min():g}")
-    totals = arr.sum(axis=-1)
+    if np.any(totals <= 0):
+        where = ", ".join(map(str, np.argwhere(np.atleast_1d(totals) <= 0)[0]))
+        raise ValueError(f"{name} must have a positive total along the last axis; row {where} sums to 0")
+    return arr
+
+
+def _check_simplex(arr: np.ndarray, name: str) -> np.ndarray:
+    # Two passes: a NaN or an infinity makes its row's total non-finite, and the smallest entry shows a negative one.
+    with np.errstate(invalid="ignore", over="ignore"):
+        totals = arr.sum(axis=-1)
+    if not np.all(np.isfinite(totals)):
+        raise ValueError(f"{name} must contain only finite values")
+    if arr.size and arr.min() < 0:
+        raise ValueError(f"{name} must be non-negative; smallest entry is {arr.min():g}")
     off = np.abs(totals - 1.0) > PROB_ATOL
     if arr.ndim == 1 and off:
         raise ValueError(f"{name} must sum to 1 (within {PROB_ATOL:g}), sums to {float(totals)!r}")
