@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, logsumexp
 
 from .sampling import sample_counts
 from .validation import (
@@ -48,8 +48,8 @@ __all__ = [
 
 def _check_reward(r: object, size: int) -> np.ndarray:
     r = check_array(r, "r", shape=(size,))
-    if np.ptp(r) > 1e300:
-        raise ValueError(f"r must have a finite spread max(r) - min(r), got {np.ptp(r):g}")
+    if np.ptp(r) > 1e4:  # beyond, choices are deterministic to double precision; the quadrature spans the spread
+        raise ValueError(f"r must have a spread max(r) - min(r) <= 1e4 (rescale the rewards), got {np.ptp(r):g}")
     return r
 
 
@@ -79,11 +79,12 @@ def curation_factor(p: object, r: object, K: int) -> np.ndarray:
         H^K_p(x) = K w_x int_0^inf e^{-u w_x} M(u)^{K-1} du,
         M(u) = sum_y p(y) e^{-u w_y},
 
-    a one-dimensional integral.  It is evaluated over ``z = log u``, where every
-    outcome's integrand is a bump of width of order one (at ``u`` about
-    ``1 / (w_x + (K - 1) E_p[w])``), by a composite Gauss–Legendre rule; the
-    weights are taken relative to the best outcome of the support of ``p``, so
-    that neither large ``K`` nor a large reward spread under- or overflows.
+    a one-dimensional integral.  It is evaluated over ``z = log u`` in log space,
+    where every outcome's integrand is a bump of width of order one (at ``u``
+    about ``1 / (w_x + (K - 1) E_p[w])``), by a composite Gauss–Legendre rule;
+    the weights are taken relative to the best outcome of the support of ``p``,
+    so that neither large ``K`` nor a large reward spread (up to ``1e4``)
+    under- or overflows: ties among equally bad outcomes keep their share.
 
     Examples
     --------
@@ -105,32 +106,39 @@ def _curation_factor(p: np.ndarray, r: np.ndarray, K: int) -> np.ndarray:
         return np.ones_like(p)
     if K == 2:  # the pairwise Bradley–Terry choice, in closed form: 2 e^{r_x} / (e^{r_x} + e^{r_y}) = 2 expit(r_x - r_y)
         return 2 * expit(r[:, None] - r[None, :]) @ p
-    # Weights relative to the best outcome in the support of p (choices are shift-invariant): w_y <= 1 on the
-    # support; an outcome outside it may have w_x = inf (it always wins: H = K) or w_x = 0 (H = 0).
-    with np.errstate(over="ignore", under="ignore"):
-        w = np.exp(r - r[p > 0].max())
-    mean_w = float(p[p > 0] @ w[p > 0])
-    finite = np.isfinite(w) & (w > 0)
-    # In u = e^z each outcome's integrand is a bump of width O(1) in z near z = -log(w_x + (K - 1) E_p[w]),
-    # with tails that decay like e^z below and exp(-e^z) above: integrate over z.
-    lo = -np.log(w[finite].max() + (K - 1) * mean_w) - 32.0  # the lower tail decays like e^z: e^-32 < 1e-13
-    hi = -np.log(w[finite].min()) + 4.0  # the upper tail like exp(-e^z): exp(-e^4) < 1e-23
-    wf = np.where(finite, w, 0.0)
-    # Composite Gauss–Legendre in z (panels of width 1/2, 10 nodes): every feature of the integrand has
-    # width O(1) in z, so the rule is accurate to ~1e-13 relative; nodes are evaluated in blocks.
-    panels = int(np.ceil(2 * (hi - lo)))
+    # Log-weights relative to the best outcome of the support of p (choices are shift-invariant): rho <= 0 on
+    # the support.  With u = e^z, outcome x's integrand is exp(z + rho_x - e^(z + rho_x) + (K - 1) log M(z)),
+    # log M(z) = logsumexp_y(log p_y - e^(z + rho_y)): a bump of width O(1) inside the window
+    # -rho_x - log K - 32 <= z <= -rho_x + 4 (tails below decay like e^z, e^-32 < 1e-13; above like exp(-e^z)).
+    # Nothing under- or overflows however small a weight e^rho is, so ties among the worst outcomes count.
+    rho = r - r[p > 0].max()
+    out = np.full(p.shape, float(K))  # an outcome outside the support that beats it by far always wins: H = K
+    rest = np.flatnonzero(rho <= 40.0 + np.log(K))
+    lo = np.sort(-rho[rest]) - np.log(K) - 32.0
+    hi = np.sort(-rho[rest]) + 4.0
+    # Composite Gauss–Legendre (panels of width 1/2, 10 nodes) over the union of the windows: every feature of
+    # the integrands has width O(1) in z, so the rule is accurate to ~1e-13; nodes are evaluated in blocks.
+    starts = [lo[0]]
+    for a_, b_prev in zip(lo[1:], np.maximum.accumulate(hi)[:-1]):
+        if a_ > b_prev:
+            starts.append(a_)
+    ends = [b_ for a_, b_ in zip(np.r_[lo[1:], np.inf], np.maximum.accumulate(hi)) if a_ > b_]
     x, wq = np.polynomial.legendre.leggauss(10)
-    z = (lo + (np.arange(panels)[:, None] + (x[None, :] + 1) / 2) / 2).ravel()
-    zw = np.tile(wq / 4, panels)
-    integral = np.zeros_like(p)
+    panel_lo = np.concatenate([a_ + 0.5 * np.arange(np.ceil(2 * (b_ - a_))) for a_, b_ in zip(starts, ends)])
+    z = (panel_lo[:, None] + (x[None, :] + 1) / 4).ravel()
+    zw = np.tile(wq / 4, panel_lo.size)
+    sup = p > 0
+    log_p = np.log(p[sup])
+    integral = np.zeros(rest.size)
     step = max(1, 2**20 // p.size)
-    for start in range(0, z.size, step):
-        u = np.exp(z[start : start + step])[:, None]
-        with np.errstate(divide="ignore", under="ignore"):
-            e = np.exp(-u * wf)  # (nodes, s)
-            log_m = np.log(e @ p)
-            integral += (zw[start : start + step, None] * u * wf * e * np.exp((K - 1) * log_m)[:, None]).sum(axis=0)
-    return np.where(np.isinf(w), float(K), K * integral)
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+        for start in range(0, z.size, step):
+            t = z[start : start + step, None] + rho[None, :]  # log(u w_y), (nodes, s)
+            e = np.exp(t)
+            log_m = logsumexp(log_p - e[:, sup], axis=1)
+            integral += zw[start : start + step] @ np.exp(t[:, rest] - e[:, rest] + (K - 1) * log_m[:, None])
+    out[rest] = K * integral
+    return out
 
 
 def expected_update(p: object, r: object, K: int, *, real_fraction: float = 0.0, p_data: object = None) -> np.ndarray:
@@ -193,9 +201,9 @@ def expected_trajectory(
     K : int
         Candidates per kept sample, ``K >= 1``.
     generations : int
-        Number of steps, ``>= 0``.  Each step with ``K >= 3`` costs one quadrature,
-        about ``400 s`` exponentials (a millisecond for small ``s``); the total is
-        refused above :data:`~collapse_utils.validation.WORK_LIMIT`.
+        Number of steps, ``>= 0``.  Each step with ``K >= 3`` costs one quadrature
+        (a few milliseconds for small ``s``); more than about ten thousand steps
+        are refused (:data:`~collapse_utils.validation.WORK_LIMIT`).
     real_fraction : float
         ``phi`` in ``[0, 1]``.
 
@@ -217,7 +225,7 @@ def expected_trajectory(
     phi = check_fraction(real_fraction, "real_fraction")
     check_memory(8 * (generations + 1) * p0.size, f"generations={generations} x s={p0.size}", "use fewer generations")
     check_work(
-        generations * p0.size * (2000 if K > 2 else p0.size + 10) + 3000 * generations,
+        generations * ((2e6 + 2000 * p0.size) if K > 2 else 1e4 + 10 * p0.size**2),  # measured: a quadrature ~ 5 ms
         f"generations={generations} x s={p0.size} (K={K})",
         "use fewer generations",
     )

@@ -53,7 +53,7 @@ def _check_chain(n: int, *, generations: int = 0, solve: bool = False) -> None:
     """Refuse chains whose ``(n + 1) x (n + 1)`` matrices exceed the memory or work limits."""
     size = (n + 1) ** 2
     check_memory(4 * 8 * size, f"n={n}: (n + 1)^2 transition probabilities", "use a smaller n (the diffusion approximation for large n)")
-    work = 200 * size + generations * size + (n**3 / 30 if solve else 0)  # LAPACK: ~0.1 ns per flop
+    work = 200 * size + generations * size + (n**3 / 10 if solve else 0)  # measured: ~1 ns per LAPACK flop
     check_work(work, f"n={n}" + (f" and generations={generations}" if generations else ""), "use a smaller n or fewer generations")
 
 

@@ -33,7 +33,8 @@ def theory_S(scheme: str, generations: int, K: int, S0_value: float, n_value: in
 def draw(fig: Figure, *, K: int, scheme: str, generations: int, seed: int = 0) -> None:
     """Simulate ``REPLICAS`` chains with ``n = 10`` and draw ``S_m``, the deviation and the fraction collapsed."""
     res = simulate_chain(
-        SUPPORT, n=N_SYNTH, generations=generations, scheme=scheme, window=K, replicas=REPLICAS, seed=seed, record="stats"
+        SUPPORT, n=N_SYNTH, generations=generations, scheme=scheme, window=K if scheme == "most-recent" else 1,
+        replicas=REPLICAS, seed=seed, record="stats"
     )
     if hasattr(fig, "set_layout_engine"):
         fig.set_layout_engine("constrained")

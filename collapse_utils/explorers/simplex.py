@@ -21,7 +21,9 @@ _S = numeric(fully_synthetic_S(), [m, n, S0])
 def draw(fig: Figure, *, n: int, scheme: str, generations: int, seed: int = 0) -> None:
     """Simulate ``REPLICAS`` chains from ``P0`` and draw them on the simplex and as ``S_m``."""
     res = simulate_chain(
-        P0, n=n, generations=generations, scheme=scheme, n_real=n, window=min(4, n), replicas=REPLICAS, seed=seed
+        P0, n=n, generations=generations, scheme=scheme, replicas=REPLICAS, seed=seed,
+        n_real=n if scheme in ("partially-synthetic", "fresh-real", "accumulate") else 0,
+        window=min(4, n) if scheme == "most-recent" else 1,
     )
     if hasattr(fig, "set_layout_engine"):  # a Figure, not a SubFigure
         fig.set_layout_engine("constrained")
