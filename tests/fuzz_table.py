@@ -6,6 +6,8 @@ invalid for any numerical argument; ``EDGE`` values that may be valid or not dep
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 P = [0.5, 0.3, 0.2]
@@ -139,3 +141,22 @@ def resolve(name: str):
 def build(kwargs: dict) -> dict:
     """Fresh arguments: callables (except the log-likelihoods) are factories of fresh objects."""
     return {k: (v() if callable(v) and k != "loglik" else v) for k, v in kwargs.items()}
+
+
+#: Results that may hold +inf by documentation (a chain that never collapsed, a token never lost).
+MAY_HOLD_INF = {"chains.collapse_times", "forgetting.loss_times"}
+
+
+def finite(obj, allow_inf: bool) -> bool:
+    if dataclasses.is_dataclass(obj):
+        return all(finite(getattr(obj, f.name), allow_inf) for f in dataclasses.fields(obj))
+    if isinstance(obj, dict):
+        return all(finite(v, allow_inf) for v in obj.values())
+    if isinstance(obj, (list, tuple)):
+        return all(finite(v, allow_inf) for v in obj)
+    if isinstance(obj, (float, np.floating, np.ndarray)) and not isinstance(obj, str):
+        arr = np.asarray(obj)
+        if arr.dtype.kind not in "fc":
+            return True
+        return bool(np.all(~np.isnan(arr) if allow_inf else np.isfinite(arr)))
+    return True

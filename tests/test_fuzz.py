@@ -8,7 +8,6 @@ argument; within bounded time (a guard refuses work beyond ``WORK_LIMIT``) and m
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import re
 
@@ -22,10 +21,7 @@ from collapse_utils.chains import temper
 from collapse_utils.curation import curation_factor, reward_tilt
 from collapse_utils.sampling import sample_counts
 from collapse_utils.temperature import tempered_iterate
-from fuzz_table import BAD, CALLS, EDGE, build, resolve
-
-#: Results that may hold +inf by documentation (a chain that never collapsed, a token never lost).
-MAY_HOLD_INF = {"chains.collapse_times", "forgetting.loss_times"}
+from fuzz_table import BAD, CALLS, EDGE, MAY_HOLD_INF, build, finite, resolve
 
 numbers = st.one_of(
     st.integers(-(10**15), 10**15),
@@ -34,21 +30,6 @@ numbers = st.one_of(
 )
 arrays = st.lists(st.floats(-1e6, 1e6), min_size=0, max_size=5).map(np.array)
 values = st.one_of(numbers, arrays, st.sampled_from(["", "auto", "x"]))
-
-
-def finite(obj, allow_inf: bool) -> bool:
-    if dataclasses.is_dataclass(obj):
-        return all(finite(getattr(obj, f.name), allow_inf) for f in dataclasses.fields(obj))
-    if isinstance(obj, dict):
-        return all(finite(v, allow_inf) for v in obj.values())
-    if isinstance(obj, (list, tuple)):
-        return all(finite(v, allow_inf) for v in obj)
-    if isinstance(obj, (float, np.floating, np.ndarray)) and not isinstance(obj, str):
-        arr = np.asarray(obj)
-        if arr.dtype.kind not in "fc":
-            return True
-        return bool(np.all(~np.isnan(arr) if allow_inf else np.isfinite(arr)))
-    return True
 
 
 def names_an_argument(message: str, func) -> bool:
