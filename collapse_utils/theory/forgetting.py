@@ -108,3 +108,14 @@ def median_forgetting_time() -> sp.Expr:
     kk = sp.Symbol("kappa", positive=True)
     (sol,) = sp.solve(sp.Eq(unigram_survival().subs(g, 2 / kk), sp.Rational(1, 2)), kk)
     return sp.simplify(sol)
+
+
+def unigram_survival_np(c: object, g: object) -> np.ndarray:
+    """NumPy twin of :func:`unigram_survival`: ``1 - exp(-c g_k)`` (as ``-expm1``, exact for small ``c g_k``).
+
+    ``tests/test_forgetting.py`` checks it against the SymPy expression on a grid.
+    """
+    return -np.expm1(-np.asarray(c, dtype=float) * np.asarray(g, dtype=float))
+
+
+__all__ += ["unigram_survival_np"]
