@@ -317,7 +317,7 @@ def fit_ngram(corpus: Corpus | np.ndarray, order: int, vocab_size: int, *, repli
     order = check_positive_int(order, "order")
     s = check_positive_int(vocab_size, "vocab_size")
     if not isinstance(corpus, Corpus):
-        corpus = Corpus.from_ids(corpus)
+        corpus = Corpus.from_ids(check_array(corpus, "corpus", ndim=1, integer=True, low=0, min_size=0))
     check_memory(8 * 6 * len(corpus) * (order + 1), f"len(corpus)={len(corpus)} x (order + 1)={order + 1}", "use a shorter corpus")
     if len(corpus) == 0:
         raise ValueError("corpus must not be empty")

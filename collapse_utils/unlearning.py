@@ -82,6 +82,8 @@ def dirichlet_posterior(alpha: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 def _check_same_categories(alpha: np.ndarray, other: np.ndarray, name: str) -> None:
+    if alpha.ndim == 0:
+        raise ValueError(f"alpha must have a last axis of categories, got shape {alpha.shape}")
     if other.ndim == 0 or other.shape[-1] != alpha.shape[-1]:
         raise ValueError(f"{name} must have {alpha.shape[-1]} categories along its last axis like alpha, got shape {other.shape}")
     try:

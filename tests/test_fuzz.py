@@ -69,9 +69,10 @@ probs = st.lists(st.floats(0, 1), min_size=1, max_size=8).filter(lambda v: sum(v
 @settings(max_examples=60, deadline=None)
 @given(p=probs, T=st.floats(1e-3, 1e3))
 def test_temper_stays_on_the_simplex_and_keeps_the_support(p, T):
+    """Zeros stay zero and the modes keep their mass (other tokens may underflow at tiny T: (p_x / p_max)^(1/T))."""
     q = temper(p, T)
     assert np.all(q >= 0) and abs(q.sum() - 1) < 1e-12
-    np.testing.assert_array_equal(q > 0, p > 0)
+    assert np.all(q[p == 0] == 0) and np.all(q[p == p.max()] > 0)
 
 
 @settings(max_examples=60, deadline=None)
