@@ -172,8 +172,9 @@ class Sketch:
             ax.autoscale_view()
         for ax_id, (kwargs, _) in list(self._legends.items()):
             self._refresh_legend(ax_id, kwargs)
-        if self.updates == 0 and isinstance(self.fig, Figure) and self.fig.get_layout_engine() is not None:
-            self.fig.canvas.draw()  # lay out once ...
+        engine = self.fig.get_layout_engine() if isinstance(self.fig, Figure) else None
+        if self.updates == 0 and engine is not None:
+            engine.execute(self.fig)  # lay out once ...
             self.fig.set_layout_engine("none")  # ... and keep that layout for every later update
         self.updates += 1
 

