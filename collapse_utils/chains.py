@@ -19,12 +19,18 @@ import numpy as np
 
 from .sampling import resample_counts, sample_counts
 from .validation import (
+    PROB_ATOL,
     as_generator,
     check_choice,
+    check_memory,
     check_nonnegative_int,
     check_positive_float,
     check_positive_int,
+    check_prob_rows,
     check_probs,
+    check_unused,
+    check_weights,
+    check_work,
 )
 
 __all__ = [
@@ -58,17 +64,39 @@ def temper(probs: np.ndarray, temperature: float) -> np.ndarray:
 
     Parameters
     ----------
-    probs : ndarray, shape (..., s)
-        Distributions along the last axis.
+    probs : array_like, shape (..., s)
+        Distributions along the last axis: non-negative, finite, each row with a
+        positive total (tempering is scale-invariant, so rows need not sum to one).
     temperature : float
-        ``T > 0``; ``T = 1`` returns a copy of ``probs`` (never the input object).
+        ``T`` in ``(0, inf)`` (a normal float); ``T = 1`` returns a copy of ``probs``.
 
     Returns
     -------
     ndarray
-        The tempered distributions; zero entries stay zero.
+        The tempered distributions; zero entries stay zero.  Very small ``T``
+        give the uniform law on the modes, very large ``T`` the uniform law on
+        the support (the ratios are computed relative to the mode, so nothing overflows).
+        Always a new array (at ``T = 1``, a copy, normalised if the rows did not sum to one).
+
+    Examples
+    --------
+    >>> temper(np.array([0.6, 0.3, 0.1, 0.0]), 0.5).round(4).tolist()
+    [0.7826, 0.1957, 0.0217, 0.0]
+    >>> temper(np.array([1.5, -0.5]), 2.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: probs must be non-negative; smallest entry is -0.5
     """
+    probs = check_weights(probs, "probs")
     temperature = check_positive_float(temperature, "temperature")
+    if temperature != 1.0:
+        return _temper(probs, temperature)
+    totals = probs.sum(axis=-1, keepdims=True)
+    return probs.copy() if np.all(np.abs(totals - 1.0) <= PROB_ATOL) else probs / totals
+
+
+def _temper(probs: np.ndarray, temperature: float) -> np.ndarray:
+    """:func:`temper` without the checks, for rows known to be non-negative with a positive sum (not necessarily one)."""
     if temperature == 1.0:
         return np.array(probs, copy=True)
     peak = probs.max(axis=-1, keepdims=True)
@@ -85,7 +113,19 @@ def chain_statistics(probs: np.ndarray, first: np.ndarray, truth: np.ndarray) ->
     standard deviations); ``max`` is ``||p||_inf``;
     ``support`` counts tokens with non-zero probability; ``entropy`` is in nats;
     ``l1_first`` is ``||p - p^(1)||_1`` and ``l1_truth`` is ``||p - p^(0)||_1``.
+
+    Examples
+    --------
+    >>> p = np.array([[0.5, 0.5, 0.0]])
+    >>> stats = chain_statistics(p, p, np.full((1, 3), 1 / 3))
+    >>> float(stats["sigma"][0]), int(stats["support"][0]), round(float(stats["l1_truth"][0]), 6)
+    (0.5, 2, 0.666667)
     """
+    probs = check_prob_rows(probs, "probs", ndim=2)
+    first = check_prob_rows(first, "first", ndim=2)
+    truth = check_prob_rows(truth, "truth", ndim=2)
+    if not probs.shape == first.shape == truth.shape:
+        raise ValueError(f"probs, first and truth must have the same shape, got {probs.shape}, {first.shape}, {truth.shape}")
     return _statistics(probs, first, truth, 0.0, 0.0)
 
 
@@ -395,6 +435,20 @@ def simulate_chain(
         ``.probs[m]`` is ``p^(m)`` (shape ``(generations + 1, replicas, s)``) and
         ``.stats`` holds the statistics of :data:`STATISTICS`.
 
+    Raises
+    ------
+    ValueError
+        For a bad argument; for ``n_real`` set with a scheme without real data or
+        ``window`` with a scheme other than ``"most-recent"``; or when the history
+        (``record="all"``) or the work would exceed the limits of
+        :mod:`collapse_utils.validation`.
+
+    Examples
+    --------
+    >>> res = simulate_chain([0.5, 0.3, 0.2], n=20, generations=30, replicas=500, seed=0)
+    >>> res.probs.shape, bool(res.sigma[-1].mean() > res.sigma[0].mean())  # ||p||^2 grows towards collapse
+    ((31, 500, 3), True)
+
     Notes
     -----
     Sampling each of ``n`` tokens from a uniformly chosen past model is the same
@@ -423,8 +477,24 @@ def simulate_chain(
     temperature = check_positive_float(temperature, "temperature")
     if scheme in _NEEDS_REAL and n_real == 0:
         raise ValueError(f"n_real must be a positive integer for scheme={scheme!r}, got 0")
+    if scheme not in _NEEDS_REAL:
+        check_unused(n_real, "n_real", 0, f"scheme={scheme!r} uses no real corpus")
+    if scheme != "most-recent":
+        check_unused(window, "window", 1, f"only scheme='most-recent' has a window, not {scheme!r}")
     if window > n:
         raise ValueError(f"window must be at most n={n} (each model contributes floor(n / window) >= 1 samples), got {window}")
+    s_live = int(np.count_nonzero(p0))
+    history_bytes = 8 * (generations + 1) * replicas * p0.size if record == "all" else 0
+    check_memory(
+        history_bytes + 8 * replicas * (len(STATISTICS) * (generations + 1) + (12 + window) * s_live),
+        f"generations={generations} x replicas={replicas}" + (f" x s={p0.size} (record='all')" if record == "all" else ""),
+        'use record="stats" (keeps only the statistics), fewer replicas or fewer generations',
+    )
+    check_work(
+        generations * (replicas * s_live * window * 20 + 2e4),
+        f"generations={generations} x replicas={replicas} x {s_live} tokens",
+        "use fewer generations or replicas",
+    )
     rng = as_generator(seed)
     s = p0.size
     rules = _SCHEMES[scheme]
@@ -508,11 +578,31 @@ def collapse_times(
     Only chains that have not collapsed yet are advanced, and each is stored
     on its live tokens only (as in :func:`simulate_chain`), so the cost of a
     generation shrinks as tokens die and chains are absorbed.
+
+    The expected collapse time grows like ``n`` (about ``2 n ln 2`` for two
+    equal tokens), so large ``n`` run until ``max_generations``: the cost is at
+    most ``max_generations`` generations of ``O(replicas x s)`` work plus about
+    20 microseconds each, refused above :data:`~collapse_utils.validation.WORK_LIMIT`.
+
+    Examples
+    --------
+    >>> res = collapse_times([0.5, 0.5], n=10, replicas=1000, seed=0)
+    >>> bool(np.all(np.isfinite(res.times))), bool(9 < res.times.mean() < 17)  # E[T] = 13.1 (exact chain)
+    (True, True)
     """
     p0 = check_probs(p0, "p0")
     n = check_positive_int(n, "n")
     replicas = check_positive_int(replicas, "replicas")
     max_generations = check_positive_int(max_generations, "max_generations")
+    s_live = int(np.count_nonzero(p0))
+    check_memory(8 * 6 * replicas * s_live, f"replicas={replicas} x {s_live} tokens", "use fewer replicas")
+    # E[T] <= about 2n (Kimura), the slowest of R chains about n ln R more; only chains not yet absorbed cost work.
+    last = min(max_generations, 4 * n + n * np.log1p(replicas) + 10)
+    check_work(
+        last * 6e3 + replicas * s_live * 20 * min(max_generations, 2 * n + 10),
+        f"max_generations={max_generations} x replicas={replicas} x {s_live} tokens",
+        "use a smaller max_generations (chains not collapsed by then report inf) or fewer replicas",
+    )
     rng = as_generator(seed)
 
     times = np.full(replicas, np.inf)

@@ -35,7 +35,7 @@ from .ngram import (
     sample_corpus,
     smoothed_probs,
 )
-from .validation import as_generator, check_fraction, check_positive_int
+from .validation import as_generator, check_fraction, check_memory, check_positive_int, check_token_ids
 
 __all__ = ["LoopResult", "run_loop"]
 
@@ -147,9 +147,9 @@ def run_loop(
     seed : int, numpy.random.Generator or None
         Randomness (probes, real blocks, sampling).
     """
-    rng = as_generator(seed)
-    train = np.asarray(train, dtype=np.int64)
-    held_out = np.asarray(held_out, dtype=np.int64)
+    vocab_size = check_positive_int(vocab_size, "vocab_size")
+    train = check_token_ids(train, "train", vocab_size)
+    held_out = check_token_ids(held_out, "held_out", vocab_size)
     order = check_positive_int(order, "order")
     f = check_fraction(real_fraction, "real_fraction")
     G = check_positive_int(generations, "generations")
@@ -157,9 +157,22 @@ def run_loop(
     P = check_positive_int(n_probes, "n_probes")
     block = check_positive_int(block, "block")
     sample_chars = check_positive_int(sample_chars, "sample_chars")
-    if train.ndim != 1 or train.size <= order + 1:
-        raise ValueError(f"train must be a 1-D array longer than order + 1 = {order + 1}")
+    if train.size <= order + 1:
+        raise ValueError(f"train must be longer than order + 1 = {order + 1} (got {train.size} tokens)")
+    if held_out.size <= order:
+        raise ValueError(f"held_out must be longer than order = {order} (got {held_out.size} tokens)")
+    if streams is not None:
+        streams = check_positive_int(streams, "streams")
+    if samples_at is not None:
+        samples_at = tuple(check_positive_int(g, "samples_at") for g in samples_at)
     N = train.size
+    if f > 0 and not 1 <= round(f * N / block) <= N // block:
+        raise ValueError(
+            f"block={block} cannot hold real_fraction={f:g} of the {N} training tokens in whole blocks "
+            f"(round(real_fraction * N / block) = {round(f * N / block)} blocks, {N // block} available); use a block <= {max(1, int(f * N))}"
+        )
+    check_memory(8 * 8 * R * N * (order + 1) + 8 * 2 * G * R * n_probes, f"replicas={R} x len(train)={N} x (order + 1)", "use fewer replicas or a shorter text")
+    rng = as_generator(seed)
     probes = context_codes(train, order, vocab_size, rng.integers(order, N, size=P))
     real = _real_part(train, f, block, R, rng) if f > 0 else Corpus.concat([])
     n_synthetic = N - len(real) // R

@@ -32,6 +32,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import (
+    check_array,
+    check_choice,
+    check_generator,
+    check_memory,
+    check_nonnegative_int,
+    check_positive_int,
+    check_prob_rows,
+)
+
 __all__ = ["STRATEGIES", "choose_strategy", "resample_counts", "sample_categorical", "sample_counts"]
 
 #: The exact sampling strategies of :func:`sample_counts`.
@@ -50,7 +60,18 @@ def choose_strategy(n: int, k: int) -> str:
     The conditional-binomial sampler costs about one binomial variate per
     category; the inverse CDF costs one uniform and one binary search per draw.
     On NumPy 2.4 the two break even for ``n`` between ``k / 4`` and ``k``.
+
+    Examples
+    --------
+    >>> choose_strategy(10, 1000), choose_strategy(1000, 10)
+    ('inverse-cdf', 'multinomial')
     """
+    n = check_nonnegative_int(n, "n")
+    k = check_positive_int(k, "k")
+    return _choose_strategy(n, k)
+
+
+def _choose_strategy(n: int, k: int) -> str:
     return "inverse-cdf" if n * INVERSE_CDF_RATIO <= k else "multinomial"
 
 
@@ -72,11 +93,34 @@ def sample_counts(probs: np.ndarray, n: int, rng: np.random.Generator, *, strate
     -------
     ndarray of int64, shape (R, k)
         ``counts[r] ~ Multinomial(n, probs[r])``, independently across rows.
+
+    Raises
+    ------
+    ValueError
+        If a row is not a probability vector (within 1e-9), ``n`` is not a
+        non-negative integer, ``rng`` is not a generator, or the draw would
+        need more memory than :data:`~collapse_utils.validation.MEMORY_LIMIT_BYTES`.
+
+    Examples
+    --------
+    >>> counts = sample_counts(np.array([[0.5, 0.5, 0.0], [0.1, 0.2, 0.7]]), 100, np.random.default_rng(0))
+    >>> counts.sum(axis=1).tolist(), int(counts[0, 2])
+    ([100, 100], 0)
     """
+    probs = check_prob_rows(probs, "probs", ndim=2)
+    n = check_nonnegative_int(n, "n")
+    rng = check_generator(rng, "rng")
+    strategy = check_choice(strategy, "strategy", ("auto", *STRATEGIES))
+    R, k = probs.shape
+    uses_n = strategy == "inverse-cdf" or (strategy == "auto" and n * INVERSE_CDF_RATIO <= k)
+    check_memory(8 * R * (2 * k + (2 * n if uses_n else 0)), f"{R} rows x (k={k}" + (f" + n={n})" if uses_n else ")"), "draw fewer rows or tokens at once")
+    return _sample_counts(probs, n, rng, strategy=strategy)
+
+
+def _sample_counts(probs: np.ndarray, n: int, rng: np.random.Generator, *, strategy: str = "auto") -> np.ndarray:
+    """:func:`sample_counts` without the argument checks (for callers that validated them)."""
     if strategy == "auto":
-        strategy = choose_strategy(n, probs.shape[-1])
-    if strategy not in STRATEGIES:
-        raise ValueError(f"strategy must be 'auto' or one of {STRATEGIES}, got {strategy!r}")
+        strategy = _choose_strategy(n, probs.shape[-1])
     if n == 0 or probs.shape[0] == 0:
         return np.zeros(probs.shape, dtype=np.int64)
     if strategy == "multinomial":
@@ -107,15 +151,38 @@ def resample_counts(counts: np.ndarray, n: int, rng: np.random.Generator, *, str
     -------
     ndarray of int64, shape (R, k)
         ``Multinomial(n, counts[r] / total_r)`` per row, independently.
+
+    Examples
+    --------
+    >>> counts = resample_counts(np.array([[3, 1, 0], [0, 0, 5]]), 8, np.random.default_rng(0))
+    >>> counts.sum(axis=1).tolist(), counts[1].tolist()
+    ([8, 8], [0, 0, 8])
     """
-    if strategy not in ("auto", "urn") + STRATEGIES:
-        raise ValueError(f"strategy must be 'auto', 'urn' or one of {STRATEGIES}, got {strategy!r}")
+    counts = check_array(counts, "counts", ndim=2, integer=True, low=0)
+    n = check_nonnegative_int(n, "n")
+    rng = check_generator(rng, "rng")
+    strategy = check_choice(strategy, "strategy", ("auto", "urn", *STRATEGIES))
+    rows, k = counts.shape
+    totals = counts.sum(axis=1)
+    if rows and totals.min() <= 0:
+        raise ValueError(f"counts must have a positive total in every row; row {int(totals.argmin())} sums to 0")
+    urn = strategy == "urn" or (strategy == "auto" and int(totals.max(initial=0)) + n <= URN_RATIO * k)
+    check_memory(
+        8 * (int(totals.sum()) + 2 * rows * n + 2 * rows * k) if urn else 8 * rows * (3 * k + 2 * n),
+        f"{rows} rows x (n={n} draws" + (f" from {int(totals.sum())} tokens)" if urn else f", k={k})"),
+        "draw fewer rows or tokens at once",
+    )
+    return _resample_counts(counts, n, rng, strategy=strategy)
+
+
+def _resample_counts(counts: np.ndarray, n: int, rng: np.random.Generator, *, strategy: str = "auto") -> np.ndarray:
+    """:func:`resample_counts` without the argument checks (for callers that validated them)."""
     rows, k = counts.shape
     totals = counts.sum(axis=1)
     if strategy == "auto":
         strategy = "urn" if int(totals.max(initial=0)) + n <= URN_RATIO * k else "auto"
     if strategy != "urn":
-        return sample_counts(counts / totals[:, None], n, rng, strategy=strategy)
+        return _sample_counts(counts / totals[:, None], n, rng, strategy=strategy)
     if n == 0 or rows == 0:
         return np.zeros(counts.shape, dtype=np.int64)
     # Row r's tokens, as flat indices r * k + j, each repeated counts[r, j] times, rows one after another.

@@ -11,18 +11,23 @@ from collapse_utils.theory import S0, fully_synthetic_S, m, n, numeric
 from stats_helpers import FALSE_FAILURE, assert_mean_close
 
 P0 = np.array([0.5, 0.3, 0.15, 0.05])
-KW = dict(n_real=20, window=3)
+
+
+def kw(scheme: str) -> dict:
+    """The arguments ``scheme`` uses: a real corpus or a window (others are refused when set)."""
+    return {"n_real": 20} if scheme in ("partially-synthetic", "fresh-real", "accumulate") else (
+        {"window": 3} if scheme == "most-recent" else {})
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_shapes(scheme):
-    res = simulate_chain(P0, n=12, generations=5, scheme=scheme, replicas=7, seed=0, **KW)
+    res = simulate_chain(P0, n=12, generations=5, scheme=scheme, replicas=7, seed=0, **kw(scheme))
     assert res.probs.shape == (6, 7, 4)
     np.testing.assert_array_equal(res.probs[0], np.broadcast_to(P0, (7, 4)))
     np.testing.assert_array_equal(res.final, res.probs[-1])
     for name in STATISTICS:
         assert res.stats[name].shape == (6, 7)
-    stats_only = simulate_chain(P0, n=12, generations=5, scheme=scheme, replicas=7, seed=0, record="stats", **KW)
+    stats_only = simulate_chain(P0, n=12, generations=5, scheme=scheme, replicas=7, seed=0, record="stats", **kw(scheme))
     for name in STATISTICS:
         np.testing.assert_allclose(stats_only.stats[name], res.stats[name])
 
@@ -49,7 +54,9 @@ probs_strategy = st.lists(st.floats(0, 1), min_size=2, max_size=8).filter(lambda
 @settings(max_examples=40, deadline=None)
 @given(p0=probs_strategy, n=st.integers(1, 40), scheme=st.sampled_from(SCHEMES), seed=st.integers(0, 2**32))
 def test_models_stay_on_the_simplex(p0, n, scheme, seed):
-    res = simulate_chain(p0, n=n, generations=6, scheme=scheme, n_real=5, window=min(n, 3), replicas=3, seed=seed)
+    extra = {"n_real": 5} if scheme in ("partially-synthetic", "fresh-real", "accumulate") else {}
+    extra.update({"window": min(n, 3)} if scheme == "most-recent" else {})
+    res = simulate_chain(p0, n=n, generations=6, scheme=scheme, replicas=3, seed=seed, **extra)
     assert np.all(res.probs >= 0)
     np.testing.assert_allclose(res.probs.sum(-1), 1.0, atol=1e-12)
 
@@ -67,15 +74,15 @@ def test_dead_tokens_stay_dead_when_fully_synthetic(p0, n, seed):
 @settings(max_examples=20, deadline=None)
 @given(scheme=st.sampled_from(SCHEMES), seed=st.integers(0, 2**32))
 def test_same_seed_same_result(scheme, seed):
-    a = simulate_chain(P0, n=15, generations=5, scheme=scheme, replicas=4, seed=seed, **KW)
-    b = simulate_chain(P0, n=15, generations=5, scheme=scheme, replicas=4, seed=seed, **KW)
+    a = simulate_chain(P0, n=15, generations=5, scheme=scheme, replicas=4, seed=seed, **kw(scheme))
+    b = simulate_chain(P0, n=15, generations=5, scheme=scheme, replicas=4, seed=seed, **kw(scheme))
     np.testing.assert_array_equal(a.probs, b.probs)
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_replicas_are_independent(scheme):
     """Replicas differ, and the correlation of a statistic across two halves of the replicas is ~0."""
-    res = simulate_chain(P0, n=20, generations=5, scheme=scheme, replicas=4000, seed=3, record="stats", **KW)
+    res = simulate_chain(P0, n=20, generations=5, scheme=scheme, replicas=4000, seed=3, record="stats", **kw(scheme))
     last = res.stats["l1_truth"][-1]
     assert len(np.unique(last)) > 10
     a, b = last[:2000], last[2000:]
@@ -88,7 +95,7 @@ def test_replicas_are_independent(scheme):
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_every_model_is_unbiased(scheme):
     """E[p^(m)] = p^(0) in every scheme (Seddik et al. 2024, §2.2): each fit is an average of unbiased samples."""
-    res = simulate_chain(P0, n=20, generations=12, scheme=scheme, replicas=20_000, seed=11, **KW)
+    res = simulate_chain(P0, n=20, generations=12, scheme=scheme, replicas=20_000, seed=11, **kw(scheme))
     assert_mean_close(res.probs[[1, 6, 12]], P0, axis=1, what=f"martingale, {scheme}")
 
 

@@ -38,7 +38,8 @@ def theory_S(scheme: str, generations: int, K: int, S0_value: float, n_value: in
 def draw(s: Sketch, *, K: int, scheme: str, generations: int, seed: int = 0) -> None:
     """Simulate chains with ``n = 10`` and draw ``S_m``, the fraction collapsed and the deviation from ``p^(1)``."""
     res = simulate_chain(
-        SUPPORT, n=N_SYNTH, generations=generations, scheme=scheme, window=K, replicas=REPLICAS, seed=seed, record="stats"
+        SUPPORT, n=N_SYNTH, generations=generations, scheme=scheme, window=K if scheme == "most-recent" else 1,
+        replicas=REPLICAS, seed=seed, record="stats"
     )
     ax_s, ax_d = s.subplots(1, 2)
     gens = np.arange(generations + 1)

@@ -25,7 +25,9 @@ REPLICAS = 300
 def draw(s: Sketch, *, n: int, scheme: str, generations: int, seed: int = 0) -> None:
     """Simulate chains from ``P0`` and draw them on the simplex at five generations, and their ``sigma_m``."""
     res = simulate_chain(
-        P0, n=n, generations=generations, scheme=scheme, n_real=n, window=min(4, n), replicas=REPLICAS, seed=seed
+        P0, n=n, generations=generations, scheme=scheme, replicas=REPLICAS, seed=seed,
+        n_real=n if scheme in ("partially-synthetic", "fresh-real", "accumulate") else 0,
+        window=min(4, n) if scheme == "most-recent" else 1,
     )
     ax_simplex, ax_sigma = s.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.3]})
     shown = np.unique(np.linspace(0, generations, 5).round().astype(int))

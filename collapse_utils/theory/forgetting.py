@@ -19,7 +19,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from ..validation import check_positive_int
+from ..validation import check_memory, check_positive_int, check_work
 from .core import n
 from .symbols import k
 
@@ -53,6 +53,8 @@ def g_sequence(k_max: int) -> np.ndarray:
     ``-math.expm1(-x)`` is used for ``1 - exp(-x)`` so that small ``g_k`` keep full precision.
     """
     k_max = check_positive_int(k_max, "k_max")
+    check_memory(8 * 4 * k_max, f"k_max={k_max}", "use a smaller k_max")
+    check_work(100 * k_max, f"k_max={k_max}", "use a smaller k_max")
     values = [1.0]
     for _ in range(k_max - 1):
         values.append(-math.expm1(-values[-1]))
