@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: book test lab bench-live student clean benchmark
+.PHONY: book test lab bench-live student clean benchmark mutation
 
 $(STAMP): requirements.txt requirements-test.txt constraints.txt pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -50,5 +50,12 @@ benchmark: $(STAMP)  ## speed of the simulation core and of the explorers' updat
 	$(BIN)/python benchmarks/bench_chain.py
 	$(BIN)/python benchmarks/bench_widgets.py
 
+# Mutation testing (mutmut, configured in pyproject.toml [tool.mutmut]); slow: hours for the whole package
+# on two cores.  MUTATE narrows it, e.g. make mutation MUTATE='collapse_utils.chains.* collapse_utils.sampling.*'
+MUTATE ?=
+mutation: $(STAMP)  ## mutation testing of collapse_utils (see tests/README.md for the score)
+	COLLAPSE_PROGRESS=0 $(BIN)/mutmut run $(MUTATE)
+	$(BIN)/mutmut results
+
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build .pytest_cache mutants

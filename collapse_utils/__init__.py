@@ -18,24 +18,28 @@ The main simulators are re-exported here; each idea lives in its own module:
 """
 
 from .chains import SCHEMES, STATISTICS, ChainResult, CollapseResult, collapse_times, simulate_chain, temper
-from .curation import simulate_curation
+from .curation import CurationResult, simulate_curation
 from .forgetting import simulate_poisson
 from .gaussian import GaussianResult, simulate_gaussian
-from .kde import simulate_kde
+from .kde import KDEResult, simulate_kde
 from .regression import simulate_regression
-from .sampling import resample_counts, sample_counts
-from .stability import simulate_retraining
+from .sampling import resample_counts, sample_categorical, sample_counts
+from .stability import RetrainResult, simulate_retraining
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place the version is written (pyproject.toml reads it)
 
 __all__ = [
     "SCHEMES",
     "STATISTICS",
     "ChainResult",
     "CollapseResult",
+    "CurationResult",
     "GaussianResult",
+    "KDEResult",
+    "RetrainResult",
     "collapse_times",
     "resample_counts",
+    "sample_categorical",
     "sample_counts",
     "simulate_chain",
     "simulate_curation",

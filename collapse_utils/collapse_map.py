@@ -39,7 +39,15 @@ from .theory.core import m as _m
 from .theory.core import n as _n
 from .theory.mixing import N as _N, accumulate_V, deviation_bounds, fresh_real_variance, p as _p, partially_synthetic_S
 from .theory.mixing import R as _R
-from .validation import as_generator, check_positive_int, check_probs
+from .validation import (
+    as_generator,
+    check_array,
+    check_memory,
+    check_positive_float,
+    check_positive_int,
+    check_probs,
+    check_work,
+)
 
 __all__ = [
     "REUSE",
@@ -68,23 +76,50 @@ def reuse_theory(p0: object, *, n: int, n_real: int, generations: int) -> dict[s
     the summed variance: ``S_m - S_0`` for *none* (Theorem 1) and *fixed*
     (the partially synthetic ``S_m``), ``sum_i v_i^(m)`` for *fresh*, and
     ``(1 - S_0) V_m`` for *accumulated*.
+
+    Parameters
+    ----------
+    p0 : array_like, shape (s,)
+        The truth.
+    n, n_real : int
+        Synthetic and real samples per generation.
+    generations : int
+        Last generation; the cost is three exact (mpmath) evaluations per generation,
+        about a millisecond, refused above :data:`~collapse_utils.validation.WORK_LIMIT`.
+
+    Returns
+    -------
+    dict of str to ndarray, shape (generations + 1,)
+        One curve per regime of :data:`REUSE`; entry 0 is 0.
+
+    Examples
+    --------
+    >>> th = reuse_theory([0.5, 0.3, 0.2], n=20, n_real=20, generations=5)
+    >>> sorted(th), bool(th["none"][-1] > th["fixed"][-1] > 0)
+    (['accumulated', 'fixed', 'fresh', 'none'], True)
     """
     p0 = check_probs(p0, "p0")
     n = check_positive_int(n, "n")
     n_real = check_positive_int(n_real, "n_real")
     generations = check_positive_int(generations, "generations")
+    check_work(
+        1e6 * generations + 10 * generations**2,
+        f"generations={generations} (three exact mpmath evaluations each)",
+        "use fewer generations",
+    )
     S0v = float(p0 @ p0)
     gens = np.arange(1, generations + 1)
 
-    def exact(expr: sp.Expr, args: list[sp.Symbol], *values: float) -> np.ndarray:
+    def exact(f, *values: float) -> np.ndarray:
         # mpmath: the closed forms hold ratios like (n (n - 1))^m / (N + n)^(2m) that overflow in float64
-        f = sp.lambdify(args, expr, "mpmath")
         mp_values = [mpmath.mpf(v) for v in values]
         return np.array([float(f(mpmath.mpf(int(g)), *mp_values)) for g in gens])
 
-    none = exact(fully_synthetic_S(), [_m, _n, _S0], n, S0v) - S0v
-    fixed = exact(partially_synthetic_S(), [_m, _n, _N, _S0], n, n_real, S0v) - S0v
-    fresh = sum(exact(fresh_real_variance(), [_m, _n, _N, _p], n, n_real, float(pi)) for pi in p0)
+    none = exact(sp.lambdify([_m, _n, _S0], fully_synthetic_S(), "mpmath"), n, S0v) - S0v
+    fixed = exact(sp.lambdify([_m, _n, _N, _S0], partially_synthetic_S(), "mpmath"), n, n_real, S0v) - S0v
+    # v_i^(m) = p_i (1 - p_i) g_m, so sum_i v_i^(m) = (1 - S_0) g_m: one evaluation per generation, whatever s.
+    g_m = sp.cancel(fresh_real_variance() / (_p * (1 - _p)))
+    fresh = (1 - S0v) * exact(sp.lambdify([_m, _n, _N], g_m, "mpmath"), n, n_real)
     acc = (1 - S0v) * accumulate_V(generations, n, n_real)[1:]
     zero = np.zeros(1)
     return {name: np.concatenate([zero, np.broadcast_to(v, gens.shape)])
@@ -99,13 +134,28 @@ def reuse_curves(
     Returns, per regime, ``"msd"`` (``||p^(m) - p||^2``, shape ``(generations + 1, replicas)``),
     ``"collapsed"`` (fraction of replicas on one token, shape ``(generations + 1,)``) and
     ``"theory"`` (:func:`reuse_theory`).
+
+    Examples
+    --------
+    >>> cur = reuse_curves([0.5, 0.5], n=10, n_real=10, generations=4, replicas=50, seed=0)
+    >>> cur["none"]["msd"].shape, cur["none"]["theory"].shape
+    ((5, 50), (5,))
     """
     p0 = check_probs(p0, "p0")
+    n = check_positive_int(n, "n")
+    n_real = check_positive_int(n_real, "n_real")
+    generations = check_positive_int(generations, "generations")
+    replicas = check_positive_int(replicas, "replicas")
+    check_memory(
+        2 * 8 * (generations + 1) * replicas * p0.size,
+        f"generations={generations} x replicas={replicas} x s={p0.size} (every model is kept)",
+        "use fewer generations or replicas",
+    )
     rng = as_generator(seed)
     theory = reuse_theory(p0, n=n, n_real=n_real, generations=generations)
     out = {}
     for name, scheme in REUSE.items():
-        res = simulate_chain(p0, n=n, generations=generations, scheme=scheme, n_real=n_real,
+        res = simulate_chain(p0, n=n, generations=generations, scheme=scheme, n_real=0 if name == "none" else n_real,
                              replicas=replicas, seed=rng)
         msd = ((res.probs - p0) ** 2).sum(-1)
         out[name] = {"msd": msd, "collapsed": (res.max_prob == 1).mean(axis=1), "theory": theory[name]}
@@ -192,12 +242,28 @@ def temperature_phase(
     (``phi = 0`` is fully synthetic).  The theory is the TV distance of the
     infinite-sample fixed point (``collapse_utils.temperature.fixed_points``).
     ``collapsed`` is the fraction of replicas with ``max_x p^(M)(x) = 1``.
+
+    Examples
+    --------
+    >>> grid = temperature_phase([0.6, 0.4], real_shares=[0.0, 0.5], temperatures=[0.8, 1.2],
+    ...                          total=20, generations=5, replicas=20, seed=0)
+    >>> grid.simulated.shape, grid.theory.shape
+    ((2, 2), (2, 2))
     """
     p0 = check_probs(p0, "p0")
     total = check_positive_int(total, "total")
+    generations = check_positive_int(generations, "generations")
+    replicas = check_positive_int(replicas, "replicas")
+    phis = check_array(real_shares, "real_shares", ndim=1, low=0.0, high=1.0)
+    temps = check_array(temperatures, "temperatures", ndim=1, low=0.0)
+    for T in temps:
+        check_positive_float(float(T), "temperatures")
+    check_work(
+        phis.size * temps.size * generations * replicas * (p0.size + 50),
+        f"{temps.size} temperatures x {phis.size} real shares x generations={generations} x replicas={replicas}",
+        "use a coarser grid, fewer generations or replicas",
+    )
     rng = as_generator(seed)
-    phis = np.asarray(real_shares, dtype=float)
-    temps = np.asarray(temperatures, dtype=float)
     sim = np.empty((temps.size, phis.size))
     col = np.empty_like(sim)
     for i, T in enumerate(temps):
@@ -230,11 +296,26 @@ def curation_phase(
     Simulated with :func:`collapse_utils.curation.simulate_curation`; theory is the
     expected dynamics :func:`collapse_utils.curation.expected_trajectory`.
     ``collapsed`` is the fraction of replicas left with a single outcome.
+
+    Examples
+    --------
+    >>> grid = curation_phase([0.5, 0.3, 0.2], [0.0, 1.0, 2.0], real_shares=[0.0, 0.5], Ks=[2, 4],
+    ...                       n=30, generations=3, replicas=10, seed=0)
+    >>> grid.simulated.shape, bool(np.all(grid.theory[:, 0] > grid.theory[:, 1]))  # real data keep entropy
+    ((2, 2), True)
     """
     p0 = check_probs(p0, "p0")
+    phis = check_array(real_shares, "real_shares", ndim=1, low=0.0, high=1.0)
+    Ks = check_array(Ks, "Ks", ndim=1, integer=True, low=1)
+    n = check_positive_int(n, "n")
+    generations = check_positive_int(generations, "generations")
+    replicas = check_positive_int(replicas, "replicas")
+    check_work(
+        phis.size * Ks.size * generations * (replicas * n * (Ks.max() + p0.size) + 2000 * p0.size),
+        f"{Ks.size} K values x {phis.size} real shares x generations={generations} x replicas={replicas} x n={n}",
+        "use a coarser grid, fewer generations or replicas",
+    )
     rng = as_generator(seed)
-    phis = np.asarray(real_shares, dtype=float)
-    Ks = np.asarray(Ks, dtype=int)
 
     def entropy(q: np.ndarray) -> np.ndarray:
         return -(q * np.log(np.where(q > 0, q, 1.0))).sum(-1)
@@ -270,10 +351,28 @@ def editing_phase(
     Carlo mean of ``||w_hat_i - w*||^2 / E||w_hat_1 - w*||^2`` at ``eta = etas[j]``
     and ``theory`` its exact value (:func:`collapse_utils.editing.partial_regeneration_error`).
     ``collapsed`` is 1 where the theory grows without bound (``eta = 1``).
+
+    Examples
+    --------
+    >>> grid = editing_phase(T=30, d=3, etas=[0.5, 1.0], generations=4, replicas=20, seed=0)
+    >>> grid.theory.shape, grid.collapsed[:, 1].tolist()
+    ((4, 2), [1.0, 1.0, 1.0, 1.0])
     """
+    T = check_positive_int(T, "T")
+    d = check_positive_int(d, "d")
+    if T <= d:
+        raise ValueError(f"T must be > d (got T={T}, d={d})")
+    etas = check_array(etas, "etas", ndim=1, low=0.0, high=1.0)
+    generations = check_positive_int(generations, "generations")
+    replicas = check_positive_int(replicas, "replicas")
+    sigma = check_positive_float(sigma, "sigma")
+    check_work(
+        etas.size * generations * replicas * T * d * 3,
+        f"{etas.size} etas x generations={generations} x replicas={replicas} x T={T} x d={d}",
+        "use fewer etas, generations or replicas",
+    )
     rng = as_generator(seed)
-    X = rng.standard_normal((check_positive_int(T, "T"), check_positive_int(d, "d")))
-    etas = np.asarray(etas, dtype=float)
+    X = rng.standard_normal((T, d))
     gens = np.arange(1, generations + 1, dtype=float)
     sim = np.empty((gens.size, etas.size))
     th = np.empty_like(sim)

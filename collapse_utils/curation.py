@@ -19,15 +19,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.integrate import quad_vec
+from scipy.special import expit, logsumexp
 
-from .sampling import sample_counts
+from .sampling import sample_categorical, sample_counts
 from .validation import (
     as_generator,
+    check_array,
     check_fraction,
+    check_generator,
+    check_memory,
     check_nonnegative_int,
     check_positive_int,
+    check_prob_rows,
     check_probs,
+    check_work,
 )
 
 __all__ = [
@@ -42,20 +47,10 @@ __all__ = [
 
 
 def _check_reward(r: object, size: int) -> np.ndarray:
-    try:
-        arr = np.asarray(r, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"r must be a 1-D array of rewards: {exc}") from None
-    if arr.shape != (size,):
-        raise ValueError(f"r must have shape ({size},) like the model, got {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("r must contain only finite rewards")
-    return arr
-
-
-def _weights(r: np.ndarray) -> np.ndarray:
-    """``e^{r - max r}``: Luce weights, shifted for numerical safety (choices are shift-invariant)."""
-    return np.exp(r - r.max())
+    r = check_array(r, "r", shape=(size,))
+    if np.ptp(r) > 1e4:  # beyond, choices are deterministic to double precision; the quadrature spans the spread
+        raise ValueError(f"r must have a spread max(r) - min(r) <= 1e4 (rescale the rewards), got {np.ptp(r):g}")
+    return r
 
 
 def curation_factor(p: object, r: object, K: int) -> np.ndarray:
@@ -84,22 +79,66 @@ def curation_factor(p: object, r: object, K: int) -> np.ndarray:
         H^K_p(x) = K w_x int_0^inf e^{-u w_x} M(u)^{K-1} du,
         M(u) = sum_y p(y) e^{-u w_y},
 
-    a one-dimensional integral that is evaluated by adaptive quadrature.
+    a one-dimensional integral.  It is evaluated over ``z = log u`` in log space,
+    where every outcome's integrand is a bump of width of order one (at ``u``
+    about ``1 / (w_x + (K - 1) E_p[w])``), by a composite Gauss–Legendre rule;
+    the weights are taken relative to the best outcome of the support of ``p``,
+    so that neither large ``K`` nor a large reward spread (up to ``1e4``)
+    under- or overflows: ties among equally bad outcomes keep their share.
+
+    Examples
+    --------
+    >>> p, r = np.array([0.2, 0.3, 0.5]), np.array([0.0, 1.0, 2.0])
+    >>> H = curation_factor(p, r, 5)
+    >>> H.round(4).tolist(), round(float(p @ H), 12)
+    ([0.2776, 0.6818, 1.4799], 1.0)
+    >>> np.allclose(curation_factor(p, r, 10**6), np.exp(r) / (p @ np.exp(r)), atol=1e-5)  # K -> inf: reward tilt
+    True
     """
     p = check_probs(p, "p")
     r = _check_reward(r, p.size)
     K = check_positive_int(K, "K")
+    return _curation_factor(p, r, K)
+
+
+def _curation_factor(p: np.ndarray, r: np.ndarray, K: int) -> np.ndarray:
     if K == 1:
         return np.ones_like(p)
-    w = _weights(r)
-    if K == 2:  # the pairwise Bradley–Terry choice, in closed form
-        return (2 * w[:, None] / (w[:, None] + w[None, :])) @ p
-
-    def integrand(u: float) -> np.ndarray:
-        return np.exp(-u * w) * (p @ np.exp(-u * w)) ** (K - 1)
-
-    integral, _ = quad_vec(integrand, 0.0, np.inf, epsabs=1e-13, epsrel=1e-11)
-    return K * w * integral
+    if K == 2:  # the pairwise Bradley–Terry choice, in closed form: 2 e^{r_x} / (e^{r_x} + e^{r_y}) = 2 expit(r_x - r_y)
+        return 2 * expit(r[:, None] - r[None, :]) @ p
+    # Log-weights relative to the best outcome of the support of p (choices are shift-invariant): rho <= 0 on
+    # the support.  With u = e^z, outcome x's integrand is exp(z + rho_x - e^(z + rho_x) + (K - 1) log M(z)),
+    # log M(z) = logsumexp_y(log p_y - e^(z + rho_y)): a bump of width O(1) inside the window
+    # -rho_x - log K - 32 <= z <= -rho_x + 4 (tails below decay like e^z, e^-32 < 1e-13; above like exp(-e^z)).
+    # Nothing under- or overflows however small a weight e^rho is, so ties among the worst outcomes count.
+    rho = r - r[p > 0].max()
+    out = np.full(p.shape, float(K))  # an outcome outside the support that beats it by far always wins: H = K
+    rest = np.flatnonzero(rho <= 40.0 + np.log(K))
+    lo = np.sort(-rho[rest]) - np.log(K) - 32.0
+    hi = np.sort(-rho[rest]) + 4.0
+    # Composite Gauss–Legendre (panels of width 1/2, 10 nodes) over the union of the windows: every feature of
+    # the integrands has width O(1) in z, so the rule is accurate to ~1e-13; nodes are evaluated in blocks.
+    starts = [lo[0]]
+    for a_, b_prev in zip(lo[1:], np.maximum.accumulate(hi)[:-1]):
+        if a_ > b_prev:
+            starts.append(a_)
+    ends = [b_ for a_, b_ in zip(np.r_[lo[1:], np.inf], np.maximum.accumulate(hi)) if a_ > b_]
+    x, wq = np.polynomial.legendre.leggauss(10)
+    panel_lo = np.concatenate([a_ + 0.5 * np.arange(np.ceil(2 * (b_ - a_))) for a_, b_ in zip(starts, ends)])
+    z = (panel_lo[:, None] + (x[None, :] + 1) / 4).ravel()
+    zw = np.tile(wq / 4, panel_lo.size)
+    sup = p > 0
+    log_p = np.log(p[sup])
+    integral = np.zeros(rest.size)
+    step = max(1, 2**20 // p.size)
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+        for start in range(0, z.size, step):
+            t = z[start : start + step, None] + rho[None, :]  # log(u w_y), (nodes, s)
+            e = np.exp(t)
+            log_m = logsumexp(log_p - e[:, sup], axis=1)
+            integral += zw[start : start + step] @ np.exp(t[:, rest] - e[:, rest] + (K - 1) * log_m[:, None])
+    out[rest] = K * integral
+    return out
 
 
 def expected_update(p: object, r: object, K: int, *, real_fraction: float = 0.0, p_data: object = None) -> np.ndarray:
@@ -107,29 +146,93 @@ def expected_update(p: object, r: object, K: int, *, real_fraction: float = 0.0,
 
     ``p_{t+1} = phi p_data + (1 - phi) p_t H^K_{p_t}`` with ``phi = real_fraction``
     (``phi = 1 / (1 + lambda)`` for real and synthetic data mixed ``1 : lambda``,
-    as in the stability chapter).  ``p_data`` defaults to ``p``.
+    as in the stability chapter).
+
+    Parameters
+    ----------
+    p : array_like, shape (s,)
+        The current model ``p_t``.
+    r : array_like, shape (s,)
+        The reward of each outcome.
+    K : int
+        Candidates per kept sample, ``K >= 1``.
+    real_fraction : float
+        ``phi`` in ``[0, 1]``.
+    p_data : array_like, shape (s,), optional
+        The real distribution; defaults to ``p``.
+
+    Returns
+    -------
+    ndarray, shape (s,)
+        ``p_{t+1}``.
+
+    Examples
+    --------
+    >>> p, r = np.array([0.2, 0.3, 0.5]), np.array([0.0, 1.0, 2.0])
+    >>> expected_update(p, r, 2).round(4).tolist()
+    [0.0961, 0.2584, 0.6455]
     """
     p = check_probs(p, "p")
+    r = _check_reward(r, p.size)
+    K = check_positive_int(K, "K")
     phi = check_fraction(real_fraction, "real_fraction")
-    curated = p * curation_factor(p, r, K)
-    if phi == 0.0:
-        return curated
     data = p if p_data is None else check_probs(p_data, "p_data")
     if data.shape != p.shape:
-        raise ValueError(f"p_data must have shape {p.shape}, got {data.shape}")
-    return phi * data + (1 - phi) * curated
+        raise ValueError(f"p_data must have shape {p.shape} like p, got {data.shape}")
+    return _expected_update(p, r, K, phi, data)
+
+
+def _expected_update(p: np.ndarray, r: np.ndarray, K: int, phi: float, data: np.ndarray) -> np.ndarray:
+    curated = p * _curation_factor(p, r, K)
+    return curated if phi == 0.0 else phi * data + (1 - phi) * curated
 
 
 def expected_trajectory(
     p0: object, r: object, K: int, *, generations: int, real_fraction: float = 0.0
 ) -> np.ndarray:
-    """Iterate :func:`expected_update` from ``p0`` (which is also ``p_data``); shape ``(generations + 1, s)``."""
+    """Iterate :func:`expected_update` from ``p0``, which is also ``p_data``.
+
+    Parameters
+    ----------
+    p0 : array_like, shape (s,)
+        The starting model and the real distribution.
+    r : array_like, shape (s,)
+        The reward of each outcome.
+    K : int
+        Candidates per kept sample, ``K >= 1``.
+    generations : int
+        Number of steps, ``>= 0``.  Each step with ``K >= 3`` costs one quadrature
+        (a few milliseconds for small ``s``); more than about ten thousand steps
+        are refused (:data:`~collapse_utils.validation.WORK_LIMIT`).
+    real_fraction : float
+        ``phi`` in ``[0, 1]``.
+
+    Returns
+    -------
+    ndarray, shape (generations + 1, s)
+        Row ``t`` is ``p_t``; row 0 is ``p0``.
+
+    Examples
+    --------
+    >>> traj = expected_trajectory([0.2, 0.3, 0.5], [0.0, 1.0, 2.0], 4, generations=10)
+    >>> traj.shape, bool(np.all(np.diff(traj[:, 2]) > 0))  # the best outcome gains mass every step
+    ((11, 3), True)
+    """
     p0 = check_probs(p0, "p0")
+    r = _check_reward(r, p0.size)
+    K = check_positive_int(K, "K")
     generations = check_nonnegative_int(generations, "generations")
+    phi = check_fraction(real_fraction, "real_fraction")
+    check_memory(8 * (generations + 1) * p0.size, f"generations={generations} x s={p0.size}", "use fewer generations")
+    check_work(
+        generations * ((2e6 + 2000 * p0.size) if K > 2 else 1e4 + 10 * p0.size**2),  # measured: a quadrature ~ 5 ms
+        f"generations={generations} x s={p0.size} (K={K})",
+        "use fewer generations",
+    )
     out = np.empty((generations + 1, p0.size))
     out[0] = p0
     for t in range(generations):
-        step = expected_update(out[t], r, K, real_fraction=real_fraction, p_data=p0)
+        step = _expected_update(out[t], r, K, phi, p0)
         out[t + 1] = step / step.sum()  # remove rounding drift; the map sums to one exactly
     return out
 
@@ -137,15 +240,36 @@ def expected_trajectory(
 def reward_tilt(p0: object, r: object, t: float | np.ndarray) -> np.ndarray:
     """The ``K -> infinity`` limit ``p_t = p_0 e^{t r} / E_{p_0}[e^{t r}]``.
 
-    ``t`` may be an array of times; the result then has shape ``(len(t), s)``.
+    Parameters
+    ----------
+    p0 : array_like, shape (s,)
+        The starting model.
+    r : array_like, shape (s,)
+        The reward of each outcome.
+    t : float or array_like of float
+        Times ``t >= 0`` (finite); an array of times gives one row per time.
+
+    Returns
+    -------
+    ndarray, shape ``np.shape(t) + (s,)``
+        The tilted laws, computed in log space (finite for any finite ``t``: at
+        very large ``t`` the law is uniform on the best outcomes of the support).
+
+    Examples
+    --------
+    >>> reward_tilt([0.5, 0.5], [0.0, np.log(3.0)], 1.0).round(12).tolist()
+    [0.25, 0.75]
+    >>> reward_tilt([0.5, 0.5], [0.0, 1.0], 1e308).tolist()
+    [0.0, 1.0]
     """
     p0 = check_probs(p0, "p0")
     r = _check_reward(r, p0.size)
-    t = np.asarray(t, dtype=np.float64)
-    if np.any(t < 0) or not np.all(np.isfinite(t)):
-        raise ValueError("t must be finite and non-negative")
-    logits = np.log(np.where(p0 > 0, p0, 1.0)) + t[..., None] * r
-    logits = np.where(p0 > 0, logits, -np.inf)
+    t = check_array(t, "t", low=0.0, min_size=1)
+    support = p0 > 0
+    # t (r - max r) <= 0 on the support cannot overflow to +inf (and is exactly 0 on the best outcomes).
+    with np.errstate(over="ignore", under="ignore"):
+        gain = t[..., None] * (r - r[support].max())
+        logits = np.where(support, np.log(np.where(support, p0, 1.0)) + gain, -np.inf)
     logits -= logits.max(axis=-1, keepdims=True)
     out = np.exp(logits)
     return out / out.sum(axis=-1, keepdims=True)
@@ -157,22 +281,54 @@ def curate_counts(probs: np.ndarray, r: np.ndarray, K: int, n: int, rng: np.rand
     For each of the ``n`` kept samples of each replica, ``K`` candidates are drawn
     from ``probs[replica]`` and one is kept with probability proportional to
     ``e^{r}`` (Gumbel-max trick: ``argmax_k r(x_k) + G_k`` with ``G_k`` i.i.d.
-    standard Gumbel is a Luce choice).  Fully vectorised: arrays of shape
-    ``(R, n, K)``.
+    standard Gumbel is a Luce choice).  Candidates are drawn by the package's
+    kernel :func:`~collapse_utils.sampling.sample_categorical`; fully vectorised,
+    arrays of shape ``(R, n, K)``, refused above :data:`~collapse_utils.validation.MEMORY_LIMIT_BYTES`.
+
+    Parameters
+    ----------
+    probs : array_like, shape (R, s)
+        One model per row (rows on the simplex).
+    r : array_like, shape (s,)
+        The reward of each outcome.
+    K : int
+        Candidates per kept sample, ``K >= 1``.
+    n : int
+        Kept samples per row, ``n >= 0``.
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    ndarray of int64, shape (R, s)
+        Counts of the kept samples; each row sums to ``n``.
+
+    Examples
+    --------
+    >>> counts = curate_counts(np.full((2, 3), 1 / 3), np.array([0.0, 0.0, 50.0]), 8, 100, np.random.default_rng(0))
+    >>> counts.sum(axis=1).tolist(), bool(np.all(counts[:, 2] > 90))
+    ([100, 100], True)
     """
+    probs = check_prob_rows(probs, "probs", ndim=2)
+    R, s = probs.shape
+    r = _check_reward(r, s)
+    K = check_positive_int(K, "K")
+    n = check_nonnegative_int(n, "n")
+    rng = check_generator(rng, "rng")
+    _check_curation_memory(R, n, K, s)
+    return _curate_counts(probs, r, K, n, rng)
+
+
+def _check_curation_memory(R: int, n: int, K: int, s: int) -> None:
+    per_candidate = 8 * 3 + (s if s <= 32 else 0)  # uniforms, candidates, scores (+ the comparison with the CDF)
+    check_memory(R * n * K * per_candidate, f"replicas={R} x n={n} x K={K} candidates", "use fewer replicas, a smaller n or K")
+
+
+def _curate_counts(probs: np.ndarray, r: np.ndarray, K: int, n: int, rng: np.random.Generator) -> np.ndarray:
     R, s = probs.shape
     if K == 1:
         return sample_counts(probs, n, rng)
-    cdf = np.cumsum(probs, axis=1)
-    cdf[:, -1] = 1.0
-    u = rng.random((R, n * K))
-    if s <= 32:  # inverse-CDF draw of every candidate by comparison with the CDF (cheap for small s)
-        cand = (u[:, :, None] >= cdf[:, None, :-1]).sum(axis=2)
-    else:  # shift row i into [i, i + 1) and search all rows at once
-        offsets = np.arange(R)[:, None]
-        flat_cdf = (cdf + offsets).ravel()
-        cand = np.searchsorted(flat_cdf, (u + offsets).ravel(), side="right").reshape(R, n * K) - s * offsets
-    cand = np.minimum(cand, s - 1).reshape(R, n, K)
+    cand = sample_categorical(probs, n * K, rng).reshape(R, n, K)
     scores = r[cand] + rng.gumbel(size=cand.shape)
     kept = np.take_along_axis(cand, scores.argmax(axis=2)[..., None], axis=2)[..., 0]
     flat = kept + s * np.arange(R)[:, None]
@@ -245,6 +401,13 @@ def simulate_curation(
     Returns
     -------
     CurationResult
+        Models, expected reward, entropy and support per generation; row 0 is ``p0``.
+
+    Examples
+    --------
+    >>> res = simulate_curation([0.2, 0.3, 0.5], [0.0, 1.0, 2.0], K=4, n=200, generations=5, replicas=3, seed=0)
+    >>> res.probs.shape, bool(np.all(res.reward[-1] > res.reward[0]))
+    ((6, 3, 3), True)
     """
     p0 = check_probs(p0, "p0")
     r = _check_reward(r, p0.size)
@@ -253,6 +416,8 @@ def simulate_curation(
     generations = check_positive_int(generations, "generations")
     phi = check_fraction(real_fraction, "real_fraction")
     replicas = check_positive_int(replicas, "replicas")
+    check_memory(8 * 2 * (generations + 1) * replicas * p0.size, f"generations={generations} x replicas={replicas} x s={p0.size}", "use fewer generations or replicas")
+    _check_curation_memory(replicas, n, K, p0.size)
     rng = as_generator(seed)
     n_real = int(round(phi * n))
     truth = np.broadcast_to(p0, (replicas, p0.size))
@@ -260,7 +425,7 @@ def simulate_curation(
     probs = np.empty((generations + 1, replicas, p0.size))
     probs[0] = truth
     for t in range(generations):
-        counts = curate_counts(probs[t], r, K, n - n_real, rng)
+        counts = _curate_counts(probs[t], r, K, n - n_real, rng)
         if n_real:
             counts = counts + sample_counts(truth, n_real, rng)
         probs[t + 1] = counts / n

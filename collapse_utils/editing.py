@@ -26,10 +26,15 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-from .chains import temper
-from .ngram import Corpus, context_codes, cross_entropy, fit_ngram, sample_corpus, smoothed_probs
+from .chains import _temper
+from .ngram import Corpus, _check_model, context_codes, cross_entropy, fit_ngram, sample_corpus, smoothed_probs
+from .sampling import sample_categorical
 from .validation import (
     as_generator,
+    check_array,
+    check_memory,
+    check_token_ids,
+    check_unused,
     check_choice,
     check_fraction,
     check_positive_float,
@@ -51,12 +56,7 @@ LOOP_MODES: tuple[str, ...] = ("synthetic", "edited", "real")
 
 
 def _check_ids(ids: object, vocab_size: int, name: str) -> np.ndarray:
-    arr = np.asarray(ids)
-    if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer):
-        raise ValueError(f"{name} must be a non-empty 1-D array of integer token ids")
-    if arr.min() < 0 or arr.max() >= vocab_size:
-        raise ValueError(f"{name} must hold ids in 0..{vocab_size - 1}")
-    return arr.astype(np.int64)
+    return check_token_ids(ids, name, vocab_size)
 
 
 def token_edit(
@@ -101,15 +101,16 @@ def token_edit(
     as in one forward pass of a transformer over the human text, so all
     positions are edited at once.
     """
-    s, l, R = model.vocab_size, model.order, model.replicas
+    s, l, R = _check_model(model).vocab_size, model.order, model.replicas
     ids = _check_ids(ids, s, "ids")
     threshold = check_fraction(threshold, "threshold")
     top_k = min(check_positive_int(top_k, "top_k"), s)
     beta = check_positive_float(beta, "beta")
     edit_fraction = check_fraction(edit_fraction, "edit_fraction")
-    rng = as_generator(seed)
     if ids.size <= l:
         raise ValueError(f"ids must be longer than the context length {l}")
+    check_memory(8 * R * ids.size * (s + 4), f"replicas={R} x len(ids)={ids.size} x vocab_size={s}", "edit a shorter text or use fewer replicas")
+    rng = as_generator(seed)
 
     pos = np.arange(l, ids.size)
     ctx = context_codes(ids, l, s, pos)
@@ -125,10 +126,9 @@ def token_edit(
     rows = laws[r_idx, where[t_idx]]  # (E, s)
     if rows.shape[0]:
         cand = np.argpartition(-rows, top_k - 1, axis=1)[:, :top_k]  # the top_k candidates
-        law = temper(np.take_along_axis(rows, cand, axis=1), beta)
-        cdf = np.cumsum(law, axis=1)
-        pick = (rng.random((rows.shape[0], 1)) * cdf[:, -1:] >= cdf).sum(axis=1)
-        new = cand[np.arange(rows.shape[0]), np.minimum(pick, top_k - 1)]
+        law = _temper(np.take_along_axis(rows, cand, axis=1), beta)
+        pick = sample_categorical(law, 1, rng)[:, 0]
+        new = cand[np.arange(rows.shape[0]), pick]
         edited[r_idx, t_idx + l] = new
         mask[r_idx, t_idx + l] = True
     return edited, mask
@@ -217,6 +217,25 @@ def simulate_text_loop(
     generations = check_positive_int(generations, "generations")
     mode = check_choice(mode, "mode", LOOP_MODES)
     R = check_positive_int(replicas, "replicas")
+    if mode != "edited":
+        for name, value, default in (
+            ("threshold", threshold, 0.99), ("top_k", top_k, 8), ("beta", beta, 1.5), ("edit_fraction", edit_fraction, 1.0)
+        ):
+            check_unused(value, name, default, f"mode={mode!r} does not edit")
+    else:
+        check_fraction(threshold, "threshold")
+        check_positive_int(top_k, "top_k")
+        check_positive_float(beta, "beta")
+        check_fraction(edit_fraction, "edit_fraction")
+    if ids.size <= order:
+        raise ValueError(f"ids must be longer than order={order} (got {ids.size} tokens)")
+    if heldout.size <= order:
+        raise ValueError(f"heldout must be longer than order={order} (got {heldout.size} tokens)")
+    check_memory(
+        8 * R * ids.size * (s + 4) + 4 * 8 * (generations + 1) * R,
+        f"replicas={R} x len(ids)={ids.size} x vocab_size={s}",
+        "use a shorter text or fewer replicas",
+    )
     rng = as_generator(seed)
 
     real_freq = np.bincount(ids, minlength=s) / ids.size
@@ -243,12 +262,12 @@ def simulate_text_loop(
 
 # ----------------------------------------------------------------------------- linear regression
 def _check_design(X: object, eta: float) -> tuple[np.ndarray, int]:
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2:
-        raise ValueError(f"X must be a 2-D design matrix, got shape {X.shape}")
+    X = check_array(X, "X", ndim=2)
     T, d = X.shape
     if T <= d:
         raise ValueError(f"X must have more rows than columns, got shape {X.shape}")
+    if np.linalg.matrix_rank(X) < d:
+        raise ValueError(f"X must have full column rank d={d}, got rank {np.linalg.matrix_rank(X)}")
     eta = check_fraction(eta, "eta")
     m = int(round(eta * T))
     if T - m < d and m < T:
@@ -302,6 +321,8 @@ def simulate_partial_regeneration(
     sigma = check_positive_float(sigma, "sigma")
     generations = check_positive_int(generations, "generations")
     R = check_positive_int(replicas, "replicas")
+    T, d = X.shape
+    check_memory(8 * (2 * R * T + generations * R), f"replicas={R} x T={T} (and generations={generations})", "use fewer replicas or generations")
     rng = as_generator(seed)
     T, d = X.shape
     w_star = np.ones(d)  # the error does not depend on w*; a non-zero one keeps the simulation honest
@@ -322,9 +343,26 @@ def simulate_partial_regeneration(
 
 
 def partial_regeneration_factor(beta: np.ndarray, generations: np.ndarray) -> np.ndarray:
-    """``g_n(beta) = (1 - beta^n)^2 / (1 - beta) + beta (1 - beta^(2n)) / (1 - beta^2)``, with ``g_n(1) = n``."""
-    beta = np.asarray(beta, dtype=float)
-    n = np.asarray(generations, dtype=float)[..., None]
+    """``g_n(beta) = (1 - beta^n)^2 / (1 - beta) + beta (1 - beta^(2n)) / (1 - beta^2)``, with ``g_n(1) = n``.
+
+    Parameters
+    ----------
+    beta : array_like of float
+        Generalised eigenvalues in ``[0, 1]``.
+    generations : array_like of int
+        Generations ``n >= 0``.
+
+    Returns
+    -------
+    ndarray, shape ``generations.shape + beta.shape``
+
+    Examples
+    --------
+    >>> partial_regeneration_factor([0.0, 0.5, 1.0], [1, 3]).tolist()
+    [[1.0, 1.0, 1.0], [1.0, 2.1875, 3.0]]
+    """
+    beta = check_array(beta, "beta", low=0.0, high=1.0)
+    n = check_array(generations, "generations", integer=True, low=0).astype(float)[..., None]
     with np.errstate(divide="ignore", invalid="ignore"):
         g = (1 - beta**n) ** 2 / (1 - beta) + beta * (1 - beta ** (2 * n)) / (1 - beta**2)
     return np.where(np.isclose(beta, 1.0), n + 0 * beta, g)
@@ -345,6 +383,7 @@ def partial_regeneration_error(X: object, eta: float, sigma: float, *, generatio
     X, m = _check_design(X, eta)
     sigma = check_positive_float(sigma, "sigma")
     generations = check_positive_int(generations, "generations")
+    check_memory(8 * generations * X.shape[1], f"generations={generations} x d={X.shape[1]}", "use fewer generations")
     W = X.T @ X
     W_S = X[:m].T @ X[:m]
     beta, V = scipy.linalg.eigh(W_S, W)

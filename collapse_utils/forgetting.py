@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import as_generator, check_positive_float, check_positive_int
+from .validation import as_generator, check_array, check_memory, check_positive_float, check_positive_int
 
 __all__ = ["loss_times", "simulate_poisson"]
 
@@ -44,11 +44,20 @@ def simulate_poisson(
     -------
     ndarray, shape (generations + 1, replicas)
         ``Lambda_k`` per generation (row 0 is ``lambda_0``); once a rate is 0 it stays 0.
+
+    Examples
+    --------
+    >>> rates = simulate_poisson(2.0, n=5, generations=200, replicas=1000, seed=0)
+    >>> rates.shape, bool((rates[-1] == 0).mean() > 0.5)  # most chains have forgotten the event
+    ((201, 1000), True)
     """
     lam0 = check_positive_float(lam0, "lam0")
     n = check_positive_int(n, "n")
     generations = check_positive_int(generations, "generations")
     replicas = check_positive_int(replicas, "replicas")
+    if lam0 * n > 1e15:
+        raise ValueError(f"lam0 * n must be <= 1e15, the range of exact Poisson draws (got lam0={lam0:g}, n={n})")
+    check_memory(8 * (generations + 1) * replicas, f"generations={generations} x replicas={replicas}", "use fewer generations or replicas")
     rng = as_generator(seed)
     rates = np.empty((generations + 1, replicas))
     rates[0] = lam0
@@ -69,8 +78,14 @@ def loss_times(probs: np.ndarray) -> np.ndarray:
     -------
     ndarray of float, shape (replicas, s)
         ``min{m : p_i^(m) = 0}``; ``inf`` if the token survived every generation.
+
+    Examples
+    --------
+    >>> probs = np.array([[[0.5, 0.5]], [[1.0, 0.0]], [[1.0, 0.0]]])
+    >>> loss_times(probs).tolist()
+    [[inf, 1.0]]
     """
-    probs = np.asarray(probs)
+    probs = check_array(probs, "probs", low=0.0, high=1.0)
     if probs.ndim != 3:
         raise ValueError(f"probs must have shape (generations + 1, replicas, s), got {probs.shape}")
     lost = probs == 0

@@ -19,13 +19,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import as_generator, check_fraction, check_positive_float, check_positive_int
+from .validation import (
+    as_generator,
+    check_array,
+    check_bool,
+    check_fraction,
+    check_int,
+    check_memory,
+    check_positive_float,
+    check_positive_int,
+    check_work,
+)
 
 __all__ = ["KDEResult", "kde_ise", "simulate_kde"]
 
 
 def _phi(x: np.ndarray, scale: float) -> np.ndarray:
     return np.exp(-0.5 * (x / scale) ** 2) / (scale * np.sqrt(2 * np.pi))
+
+
+def _gauss_sum(diff: np.ndarray, scale: float, axis: int | None = None) -> np.ndarray:
+    """``sum exp(-(diff / scale)^2 / 2)`` along ``axis``, in place (dividing first: ``scale**2`` may underflow)."""
+    np.divide(diff, scale, out=diff)
+    with np.errstate(over="ignore"):  # (diff / scale)^2 = inf gives exp(-inf) = 0, the right value
+        np.square(diff, out=diff)
+    np.multiply(diff, -0.5, out=diff)
+    np.exp(diff, out=diff)
+    return diff.sum(axis=axis)
 
 
 def kde_ise(points: np.ndarray, h: float, sigma0: float = 1.0, *, chunk: int = 4_000_000) -> np.ndarray:
@@ -40,31 +60,47 @@ def kde_ise(points: np.ndarray, h: float, sigma0: float = 1.0, *, chunk: int = 4
     sigma0 : float
         Standard deviation of the true density.
     chunk : int
-        Replicas are processed in blocks of at most ``chunk // (n (n - 1) / 2)``
-        rows, to bound memory (the cost is ``O(n^2)`` per replica).
+        Largest number of kernel evaluations held in memory at once (8 bytes each);
+        the cost is ``n^2 / 2`` evaluations per replica, refused above
+        :data:`~collapse_utils.validation.WORK_LIMIT`.
 
     Returns
     -------
     ndarray, shape (replicas,)
         ``int (f_hat - phi_sigma0)^2 dx``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.random.default_rng(0).standard_normal((2, 500))
+    >>> ise = kde_ise(x, h=0.3)
+    >>> ise.shape, bool(np.all((0 < ise) & (ise < 0.01)))
+    ((2,), True)
     """
-    points = np.atleast_2d(np.asarray(points, dtype=float))
+    points = check_array(points, "points", ndim=(1, 2))
+    points = np.atleast_2d(points)
     h = check_positive_float(h, "h")
     sigma0 = check_positive_float(sigma0, "sigma0")
+    chunk = check_positive_int(chunk, "chunk")
     R, n = points.shape
-    # sum_ij phi(x_i - x_j) = n phi(0) + 2 sum_{i<j} phi(x_i - x_j): only the upper triangle is evaluated.
-    upper_i, upper_j = np.triu_indices(n, k=1)
-    pairs = max(1, upper_i.size)
-    rows = max(1, check_positive_int(chunk, "chunk") // pairs)
+    check_work(R * n * n / 2, f"replicas={R} x n={n}^2 / 2 kernel evaluations", "use fewer points or replicas")
     scale = np.sqrt(2) * h
-    self_term = np.empty(R)
-    for start in range(0, R, rows):  # blocks of replicas, only to bound memory
-        block = points[start : start + rows]
-        diff = block[:, upper_i] - block[:, upper_j]
-        np.square(diff, out=diff)
-        np.multiply(diff, -0.5 / scale**2, out=diff)
-        np.exp(diff, out=diff)
-        self_term[start : start + rows] = (n + 2 * diff.sum(axis=1)) / (scale * np.sqrt(2 * np.pi) * n**2)
+    pairs = n * (n - 1) // 2
+    if pairs <= chunk:
+        # sum_ij phi(x_i - x_j) = n phi(0) + 2 sum_{i<j} phi(x_i - x_j): only the upper triangle is evaluated.
+        upper_i, upper_j = np.triu_indices(n, k=1)
+        rows = max(1, chunk // max(1, pairs))
+        kernel_sum = np.empty(R)
+        for start in range(0, R, rows):  # blocks of replicas, only to bound memory
+            block = points[start : start + rows]
+            diff = block[:, upper_i] - block[:, upper_j]
+            kernel_sum[start : start + rows] = n + 2 * _gauss_sum(diff, scale, axis=1)
+    else:  # one replica at a time, blocks of rows of the full n x n matrix (twice the work, bounded memory)
+        step = max(1, chunk // n)
+        kernel_sum = np.array(
+            [sum(_gauss_sum(x[i : i + step, None] - x[None, :], scale) for i in range(0, n, step)) for x in points]
+        )
+    self_term = kernel_sum / (scale * np.sqrt(2 * np.pi) * n**2)
     cross = _phi(points, np.sqrt(h**2 + sigma0**2)).mean(axis=1)
     return self_term - 2 * cross + 1 / (2 * sigma0 * np.sqrt(np.pi))
 
@@ -124,7 +160,8 @@ def simulate_kde(
     replicas : int
         Independent chains, simulated together.
     ise : bool
-        Whether to compute the integrated squared error (``O(n^2)`` per replica and generation).
+        Whether to compute the integrated squared error (``n^2 / 2`` kernel evaluations per
+        replica and generation; refused above :data:`~collapse_utils.validation.WORK_LIMIT`).
     seed : int, numpy.random.Generator or None
         Randomness.
 
@@ -132,15 +169,32 @@ def simulate_kde(
     -------
     KDEResult
         Per-generation variance, mean and ISE of the point sets.
+
+    Examples
+    --------
+    >>> res = simulate_kde(n=50, h=0.3, generations=20, replicas=4, seed=0)
+    >>> res.var.shape, res.ise.shape
+    ((21, 4), (21, 4))
+    >>> bool(res.var[-1].mean() > res.var[0].mean())  # each refit adds h^2 of variance
+    True
     """
-    n = check_positive_int(n, "n")
-    if n < 2:
-        raise ValueError(f"n must be at least 2, got {n}")
+    n = check_int(n, "n", low=2)
     h = check_positive_float(h, "h")
     generations = check_positive_int(generations, "generations")
     w = check_fraction(real_fraction, "real_fraction")
     sigma0 = check_positive_float(sigma0, "sigma0")
     replicas = check_positive_int(replicas, "replicas")
+    ise = check_bool(ise, "ise")
+    check_memory(
+        8 * replicas * (4 * n + 3 * (generations + 1)),
+        f"replicas={replicas} x n={n} points (and generations={generations} rows of statistics)",
+        "use fewer replicas or a smaller n",
+    )
+    check_work(
+        (generations + 1) * replicas * (10 * n + (n * n / 2 if ise else 0)),
+        f"generations={generations} x replicas={replicas} x n={n}" + ("^2 / 2 (ise=True)" if ise else ""),
+        "use ise=False, fewer generations or replicas, or a smaller n",
+    )
     rng = as_generator(seed)
     k = int(round(w * n))
 

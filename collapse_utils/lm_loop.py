@@ -21,7 +21,6 @@ data plus fresh samples of the previous model) with, in each context ``h``,
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,7 +35,7 @@ from .ngram import (
     sample_corpus,
     smoothed_probs,
 )
-from .validation import as_generator, check_fraction, check_positive_int
+from .validation import as_generator, check_fraction, check_memory, check_positive_int, check_token_ids
 
 __all__ = ["LoopResult", "run_loop"]
 
@@ -66,8 +65,6 @@ class LoopResult:
     samples : dict of int to ndarray
         ``samples[m]``: ids of a text sampled from replica 0 of generation ``m``,
         for the generations ``m`` in ``samples_at``.
-    seconds : ndarray, shape (G,)
-        Wall time of each generation (all replicas: fit, sample, score).
     """
 
     order: int
@@ -80,7 +77,6 @@ class LoopResult:
     probe_p1_sq: np.ndarray
     real_context_counts: np.ndarray = field(repr=False)
     samples: dict[int, np.ndarray] = field(repr=False)
-    seconds: np.ndarray = field(repr=False)
 
     @property
     def perplexity(self) -> np.ndarray:
@@ -151,9 +147,9 @@ def run_loop(
     seed : int, numpy.random.Generator or None
         Randomness (probes, real blocks, sampling).
     """
-    rng = as_generator(seed)
-    train = np.asarray(train, dtype=np.int64)
-    held_out = np.asarray(held_out, dtype=np.int64)
+    vocab_size = check_positive_int(vocab_size, "vocab_size")
+    train = check_token_ids(train, "train", vocab_size)
+    held_out = check_token_ids(held_out, "held_out", vocab_size)
     order = check_positive_int(order, "order")
     f = check_fraction(real_fraction, "real_fraction")
     G = check_positive_int(generations, "generations")
@@ -161,9 +157,22 @@ def run_loop(
     P = check_positive_int(n_probes, "n_probes")
     block = check_positive_int(block, "block")
     sample_chars = check_positive_int(sample_chars, "sample_chars")
-    if train.ndim != 1 or train.size <= order + 1:
-        raise ValueError(f"train must be a 1-D array longer than order + 1 = {order + 1}")
+    if train.size <= order + 1:
+        raise ValueError(f"train must be longer than order + 1 = {order + 1} (got {train.size} tokens)")
+    if held_out.size <= order:
+        raise ValueError(f"held_out must be longer than order = {order} (got {held_out.size} tokens)")
+    if streams is not None:
+        streams = check_positive_int(streams, "streams")
+    if samples_at is not None:
+        samples_at = tuple(check_positive_int(g, "samples_at") for g in samples_at)
     N = train.size
+    if f > 0 and not 1 <= round(f * N / block) <= N // block:
+        raise ValueError(
+            f"block={block} cannot hold real_fraction={f:g} of the {N} training tokens in whole blocks "
+            f"(round(real_fraction * N / block) = {round(f * N / block)} blocks, {N // block} available); use a block <= {max(1, int(f * N))}"
+        )
+    check_memory(8 * 8 * R * N * (order + 1) + 8 * 2 * G * R * n_probes, f"replicas={R} x len(train)={N} x (order + 1)", "use fewer replicas or a shorter text")
+    rng = as_generator(seed)
     probes = context_codes(train, order, vocab_size, rng.integers(order, N, size=P))
     real = _real_part(train, f, block, R, rng) if f > 0 else Corpus.concat([])
     n_synthetic = N - len(real) // R
@@ -172,12 +181,10 @@ def run_loop(
     probe_counts = np.zeros((G, R, P), np.int64)
     probe_sq = np.full((G, R, P), np.nan)
     samples: dict[int, np.ndarray] = {}
-    seconds = np.zeros(G)
     wanted = set(range(1, G + 1) if samples_at is None else samples_at)
     rep_col = np.arange(R)[:, None]
     model: NgramModel | None = None
     for g in range(G):
-        start = time.perf_counter()
         if g == 0:
             corpus = Corpus.concat([Corpus.from_ids(train, replica=r) for r in range(R)])
         elif n_synthetic > order:
@@ -198,7 +205,6 @@ def run_loop(
         probe_sq[g] = np.where(counts > 0, ((mle - p1_mle) ** 2).sum(-1), np.nan)
         if g + 1 in wanted:
             samples[g + 1] = sample_corpus(model, sample_chars, rng, streams=1).ids[:sample_chars]
-        seconds[g] = time.perf_counter() - start
     return LoopResult(
         order=order,
         real_fraction=f,
@@ -207,6 +213,5 @@ def run_loop(
         probe_p1_sq=probe_p1_sq,
         real_context_counts=real_counts,
         samples=samples,
-        seconds=seconds,
         **out,
     )

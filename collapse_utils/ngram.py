@@ -38,7 +38,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .validation import as_generator, check_positive_int
+from .validation import (
+    ArgumentTypeError,
+    as_generator,
+    check_array,
+    check_int,
+    check_memory,
+    check_nonnegative_int,
+    check_positive_int,
+    check_token_ids,
+)
 
 __all__ = [
     "Corpus",
@@ -114,7 +123,9 @@ class Vocabulary:
     @classmethod
     def from_text(cls, text: str) -> Vocabulary:
         """The vocabulary of all characters that occur in ``text`` (non-empty)."""
-        if not isinstance(text, str) or not text:
+        if not isinstance(text, str):
+            raise ArgumentTypeError(f"text must be a string, got {type(text).__name__}")
+        if not text:
             raise ValueError("text must be a non-empty string")
         return cls("".join(map(chr, np.unique(_code_points(text)))))
 
@@ -126,7 +137,7 @@ class Vocabulary:
     def encode(self, text: str) -> np.ndarray:
         """Integer ids (int64) of the characters of ``text``; every character must be in the vocabulary."""
         if not isinstance(text, str):
-            raise ValueError(f"text must be a string, got {type(text).__name__}")
+            raise ArgumentTypeError(f"text must be a string, got {type(text).__name__}")
         table = _code_points(self.alphabet)
         points = _code_points(text)
         ids = np.searchsorted(table, points)
@@ -136,9 +147,17 @@ class Vocabulary:
         return ids.astype(np.int64)
 
     def decode(self, ids: np.ndarray) -> str:
-        """The string whose characters have the given ids."""
+        """The string whose characters have the given ids (a 1-D array of ids in ``0..size-1``).
+
+        Examples
+        --------
+        >>> vocab = Vocabulary.from_text("banana")
+        >>> vocab.encode("nab").tolist(), vocab.decode([2, 0, 1])
+        ([2, 0, 1], 'nab')
+        """
+        ids = check_token_ids(ids, "ids", self.size, min_size=0)
         table = _code_points(self.alphabet)
-        return table[np.asarray(ids, dtype=np.int64)].astype(np.uint32).tobytes().decode("utf-32-le")
+        return table[ids].astype(np.uint32).tobytes().decode("utf-32-le")
 
 
 # ----------------------------------------------------------------------------- corpora
@@ -163,10 +182,17 @@ class Corpus:
 
     @classmethod
     def from_ids(cls, ids: np.ndarray, *, replica: int = 0) -> Corpus:
-        """One segment holding ``ids`` (a 1-D array of non-negative ints), in replica ``replica``."""
-        ids = np.asarray(ids, dtype=np.int64)
-        if ids.ndim != 1:
-            raise ValueError(f"ids must be one-dimensional, got shape {ids.shape}")
+        """One segment holding ``ids`` (a 1-D array of non-negative ints), in replica ``replica``.
+
+        Examples
+        --------
+        >>> len(Corpus.from_ids(np.array([0, 1, 1, 2])))
+        4
+        """
+        if isinstance(ids, (list, tuple)) and len(ids) == 0:
+            ids = np.zeros(0, np.int64)
+        ids = check_array(ids, "ids", ndim=1, integer=True, low=0, min_size=0)
+        replica = check_nonnegative_int(replica, "replica")
         return cls(ids, np.zeros(ids.size, np.int64), np.full(ids.size, replica, np.int64))
 
     def __len__(self) -> int:
@@ -291,7 +317,8 @@ def fit_ngram(corpus: Corpus | np.ndarray, order: int, vocab_size: int, *, repli
     order = check_positive_int(order, "order")
     s = check_positive_int(vocab_size, "vocab_size")
     if not isinstance(corpus, Corpus):
-        corpus = Corpus.from_ids(corpus)
+        corpus = Corpus.from_ids(check_array(corpus, "corpus", ndim=1, integer=True, low=0, min_size=0))
+    check_memory(8 * 6 * len(corpus) * (order + 1), f"len(corpus)={len(corpus)} x (order + 1)={order + 1}", "use a shorter corpus")
     if len(corpus) == 0:
         raise ValueError("corpus must not be empty")
     if corpus.ids.min() < 0 or corpus.ids.max() >= s:
@@ -348,6 +375,25 @@ class _ContextSampler:
         return (self.codes[idx] % self.span) // self.s
 
 
+def _check_model(model: object) -> NgramModel:
+    if not isinstance(model, NgramModel):
+        raise ArgumentTypeError(f"model must be a collapse_utils.ngram.NgramModel (see fit_ngram), got {type(model).__name__}")
+    return model
+
+
+def _check_contexts(model: NgramModel, contexts: object, replica: object) -> tuple[np.ndarray, np.ndarray]:
+    """Context codes in ``0..s^l - 1`` and replica labels in ``0..R-1``, broadcast together."""
+    s, l, R = model.vocab_size, model.order, model.replicas
+    contexts = check_token_ids(contexts, "contexts", s**l, ndim=tuple(range(8)), min_size=0)
+    rep = check_token_ids(replica, "replica", R, ndim=tuple(range(8)), min_size=0)
+    try:
+        rep = np.broadcast_to(rep, contexts.shape)
+    except ValueError:
+        raise ValueError(f"replica must broadcast to contexts.shape = {contexts.shape}, got shape {rep.shape}") from None
+    check_memory(8 * 3 * contexts.size * s, f"{contexts.size} contexts x vocab_size={s}", "ask for fewer contexts at once")
+    return contexts, rep
+
+
 def sample_corpus(
     model: NgramModel, length: int, seed: int | np.random.Generator | None = None, *, streams: int | None = None
 ) -> Corpus:
@@ -379,13 +425,18 @@ def sample_corpus(
     Corpus
         ``R * length`` tokens, replica ``r`` in the ``r``-th block.
     """
-    rng = as_generator(seed)
-    s, l, R = model.vocab_size, model.order, model.replicas
+    s, l, R = _check_model(model).vocab_size, model.order, model.replicas
     length = check_positive_int(length, "length")
     if length < l + 1:
         raise ValueError(f"length must be at least order + 1 = {l + 1}, got {length}")
     S = check_positive_int(streams, "streams") if streams is not None else max(1, math.ceil(length / 250))
     T = max(math.ceil(length / S), l + 1)
+    check_memory(
+        8 * 3 * R * S * T + 8 * int(model.counts[l].sum()),
+        f"replicas={R} x length={length}" + (f" (streams={S} of {T} tokens)" if streams is not None else ""),
+        "sample fewer tokens or use fewer streams",
+    )
+    rng = as_generator(seed)
     rep = np.repeat(np.arange(R, dtype=np.int64), S)
     draw_contexts = _ContextSampler(model)
     ctx = draw_contexts(rep, rng)
@@ -426,9 +477,19 @@ def sample_corpus(
 
 # ----------------------------------------------------------------------------- probabilities and scores
 def context_codes(ids: np.ndarray, order: int, vocab_size: int, positions: np.ndarray) -> np.ndarray:
-    """Codes of the contexts ``ids[t - l : t]`` that precede each position ``t`` in ``positions`` (``t >= l``)."""
-    ids = np.asarray(ids, dtype=np.int64)
-    positions = np.asarray(positions, dtype=np.int64)
+    """Codes of the contexts ``ids[t - l : t]`` that precede each position ``t`` in ``positions`` (``t >= l``).
+
+    Examples
+    --------
+    >>> context_codes(np.array([1, 0, 2, 1]), 2, 3, np.array([2, 4])).tolist()  # "10" and "21" in base 3
+    [3, 7]
+    """
+    order = check_positive_int(order, "order")
+    vocab_size = check_positive_int(vocab_size, "vocab_size")
+    if float(vocab_size) ** order >= _MAX_CODE:
+        raise ValueError(f"vocab_size**order must fit in int64 codes (got vocab_size={vocab_size}, order={order})")
+    ids = check_token_ids(ids, "ids", vocab_size)
+    positions = check_array(positions, "positions", integer=True, min_size=0)
     if positions.size and (positions.min() < order or positions.max() > ids.size):
         raise ValueError(f"positions must lie in [order, len(ids)] = [{order}, {ids.size}]")
     code = np.zeros(positions.shape, np.int64)
@@ -495,10 +556,17 @@ def smoothed_probs(model: NgramModel, contexts: np.ndarray, replica: int | np.nd
     if ``c(h_k) = 0`` then ``P_k = P_{k-1}``.  Every probability is positive,
     and for a context seen ``c(h)`` times the law differs from the maximum-likelihood
     row by at most ``2 T(h) / (c(h) + T(h))`` in ``l1``.
+
+    Examples
+    --------
+    >>> model = fit_ngram(np.array([0, 1, 0, 1, 0, 2]), 1, 3)
+    >>> law = smoothed_probs(model, np.array([0]))
+    >>> law.shape, bool(law[0].argmax() == 1), round(float(law.sum()), 12)
+    ((1, 3), True, 1.0)
     """
-    contexts = np.asarray(contexts, dtype=np.int64)
+    model = _check_model(model)
+    contexts, rep = _check_contexts(model, contexts, replica)
     s = model.vocab_size
-    rep = np.broadcast_to(np.asarray(replica, dtype=np.int64), contexts.shape)
     uni, _, _ = _dense_rows(model, 0, np.arange(model.replicas))
     uni = (uni + 1.0) / (uni.sum(-1, keepdims=True) + s)
     prob = uni[rep]
@@ -517,10 +585,17 @@ def mle_probs(model: NgramModel, contexts: np.ndarray, replica: int | np.ndarray
     (rows of contexts never seen in training, ``counts == 0``, are zero) and
     ``counts`` of shape ``contexts.shape``: the per-context sample size ``n``
     of the theory chapters.
+
+    Examples
+    --------
+    >>> model = fit_ngram(np.array([0, 1, 0, 1, 0, 2]), 1, 3)
+    >>> probs, counts = mle_probs(model, np.array([0, 2]))
+    >>> probs.round(3).tolist(), counts.tolist()
+    ([[0.0, 0.667, 0.333], [0.0, 0.0, 0.0]], [3, 0])
     """
-    contexts = np.asarray(contexts, dtype=np.int64)
+    model = _check_model(model)
+    contexts, rep = _check_contexts(model, contexts, replica)
     s, l = model.vocab_size, model.order
-    rep = np.broadcast_to(np.asarray(replica, dtype=np.int64), contexts.shape)
     rows, c_h, _ = _dense_rows(model, l, rep * s**l + contexts)
     return rows / np.maximum(c_h, 1)[..., None], c_h
 
@@ -531,11 +606,18 @@ def cross_entropy(model: NgramModel, ids: np.ndarray) -> np.ndarray:
     The average of ``-log P_l(y_t | h_t)`` over the positions ``t >= l`` of
     ``ids``, with the smoothed law of :func:`smoothed_probs`.  The perplexity
     is ``exp`` of it.  Returns an array of shape ``(R,)``.
+
+    Examples
+    --------
+    >>> model = fit_ngram(np.array([0, 1, 0, 1, 0, 1]), 1, 2)
+    >>> bool(cross_entropy(model, np.array([0, 1, 0, 1]))[0] < np.log(2))  # better than uniform
+    True
     """
-    ids = np.asarray(ids, dtype=np.int64)
+    model = _check_model(model)
     l, R = model.order, model.replicas
-    if ids.ndim != 1 or ids.size <= l:
-        raise ValueError(f"ids must be a 1-D array longer than the context length {l}")
+    ids = check_token_ids(ids, "ids", model.vocab_size)
+    if ids.size <= l:
+        raise ValueError(f"ids must be longer than the context length {l} (got {ids.size} tokens)")
     s = model.vocab_size
     pos = np.arange(l, ids.size)
     # Score each distinct held-out (l + 1)-gram once, weighted by how often it occurs.

@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .validation import ArgumentTypeError, check_nonnegative_int
+
 __all__ = ["glue", "progress", "progress_enabled", "setup"]
 
 T = TypeVar("T")
@@ -32,8 +34,18 @@ def glue(name: str, value: Any, *, display: bool = False) -> Any:
     """Store ``value`` under ``name`` for ``{glue:text}`name:.3f``` and return it.
 
     NumPy scalars become Python ``int``/``float``; other objects (figures,
-    strings, SymPy expressions) are passed through unchanged.
+    strings, SymPy expressions) are passed through unchanged.  A NaN or
+    infinite number is refused: a number in the text must be a real result.
+
+    Examples
+    --------
+    >>> glue("ratio", np.float64(0.25))
+    0.25
     """
+    if not isinstance(name, str) or not name:
+        raise ArgumentTypeError(f"name must be a non-empty string, got {name!r}")
+    if isinstance(value, (float, np.floating)) and not np.isfinite(value):
+        raise ValueError(f"value glued as {name!r} must be finite, got {value!r}")
     if isinstance(value, np.generic):
         value = value.item()
     elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
@@ -80,7 +92,14 @@ def progress(iterable: Iterable[T], *, total: int | None = None, desc: str | Non
     Use it for loops that take more than a few seconds, e.g.
     ``for n in progress(sample_sizes, desc="n"): ...``.  Without a bar (or
     without ``tqdm`` installed) it is the plain iterable.
+
+    Examples
+    --------
+    >>> list(progress(range(3)))
+    [0, 1, 2]
     """
+    if total is not None:
+        total = check_nonnegative_int(total, "total")
     if not progress_enabled():
         return iter(iterable)
     try:

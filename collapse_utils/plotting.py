@@ -16,6 +16,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 
+from .validation import check_array, check_prob_rows, check_real
+
 __all__ = ["PALETTE", "THEORY_COLOR", "Sketch", "as_sketch", "mc_band", "nice_ceiling", "sketched", "simplex_axes", "simplex_xy", "use_book_style"]
 
 #: Okabe–Ito colour-blind-safe palette (without black, which is kept for theory).
@@ -52,15 +54,36 @@ def mc_band(
     color: str | None = None,
     z: float = 1.96,
 ) -> None:
-    """Plot the Monte Carlo mean of ``samples`` (shape ``(len(x), replicas)``) with a ``z``-standard-error band."""
+    """Plot the Monte Carlo mean of ``samples`` (shape ``(len(x), replicas)``) with a ``z``-standard-error band.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> mc_band(ax, np.arange(3), np.ones((3, 10)))
+    >>> len(ax.lines), len(ax.collections)
+    (1, 1)
+    >>> plt.close(fig)
+    """
+    x = check_array(x, "x", ndim=1, min_size=0)
+    samples = check_array(samples, "samples", shape=(x.size, None))
+    z = check_real(z, "z", low=0.0)
     mean, se = _mean_and_se(samples)
     (line,) = ax.plot(x, mean, "o", ms=3, label=label, color=color)
     ax.fill_between(x, mean - z * se, mean + z * se, color=line.get_color(), alpha=0.25, lw=0)
 
 
 def simplex_xy(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Map points of the 2-simplex (last axis of length 3) to the plane of an equilateral triangle."""
-    probs = np.asarray(probs, dtype=float)
+    """Map points of the 2-simplex (last axis of length 3) to the plane of an equilateral triangle.
+
+    Examples
+    --------
+    >>> x, y = simplex_xy([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> x.tolist(), y.round(4).tolist()
+    ([0.0, 0.5], [0.0, 0.866])
+    """
+    probs = check_prob_rows(probs, "probs")
+    if probs.shape[-1] != 3:
+        raise ValueError(f"probs must have 3 entries along its last axis, got shape {probs.shape}")
     x = probs[..., 1] + 0.5 * probs[..., 2]
     y = np.sqrt(3) / 2 * probs[..., 2]
     return x, y
@@ -68,6 +91,9 @@ def simplex_xy(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def simplex_axes(ax: plt.Axes, labels: Sequence[str] = ("token 1", "token 2", "token 3")) -> None:
     """Draw the triangle of the 2-simplex on ``ax`` with its vertices labelled."""
+    labels = tuple(labels)
+    if len(labels) != 3 or not all(isinstance(t, str) for t in labels):
+        raise ValueError(f"labels must be three strings, got {labels!r}")
     corners = np.array([[0, 0], [1, 0], [0.5, np.sqrt(3) / 2], [0, 0]])
     ax.plot(corners[:, 0], corners[:, 1], color="0.3", lw=1)
     for (cx, cy), text, (dx, dy) in zip(corners[:3], labels, [(-0.04, -0.06), (0.04, -0.06), (0, 0.04)]):
@@ -104,7 +130,7 @@ class Sketch:
     ...     s.begin()
     ...     line = s.plot(ax, "line", [0, 1], [0, k])
     ...     s.end()
-    >>> len(ax.lines), list(line.get_ydata())
+    >>> len(ax.lines), [int(v) for v in line.get_ydata()]
     (1, [0, 2])
     """
 

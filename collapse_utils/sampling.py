@@ -32,7 +32,17 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["STRATEGIES", "choose_strategy", "resample_counts", "sample_counts"]
+from .validation import (
+    check_array,
+    check_choice,
+    check_generator,
+    check_memory,
+    check_nonnegative_int,
+    check_positive_int,
+    check_prob_rows,
+)
+
+__all__ = ["STRATEGIES", "choose_strategy", "resample_counts", "sample_categorical", "sample_counts"]
 
 #: The exact sampling strategies of :func:`sample_counts`.
 STRATEGIES: tuple[str, ...] = ("multinomial", "inverse-cdf")
@@ -50,7 +60,18 @@ def choose_strategy(n: int, k: int) -> str:
     The conditional-binomial sampler costs about one binomial variate per
     category; the inverse CDF costs one uniform and one binary search per draw.
     On NumPy 2.4 the two break even for ``n`` between ``k / 4`` and ``k``.
+
+    Examples
+    --------
+    >>> choose_strategy(10, 1000), choose_strategy(1000, 10)
+    ('inverse-cdf', 'multinomial')
     """
+    n = check_nonnegative_int(n, "n")
+    k = check_positive_int(k, "k")
+    return _choose_strategy(n, k)
+
+
+def _choose_strategy(n: int, k: int) -> str:
     return "inverse-cdf" if n * INVERSE_CDF_RATIO <= k else "multinomial"
 
 
@@ -72,11 +93,34 @@ def sample_counts(probs: np.ndarray, n: int, rng: np.random.Generator, *, strate
     -------
     ndarray of int64, shape (R, k)
         ``counts[r] ~ Multinomial(n, probs[r])``, independently across rows.
+
+    Raises
+    ------
+    ValueError
+        If a row is not a probability vector (within 1e-9), ``n`` is not a
+        non-negative integer, ``rng`` is not a generator, or the draw would
+        need more memory than :data:`~collapse_utils.validation.MEMORY_LIMIT_BYTES`.
+
+    Examples
+    --------
+    >>> counts = sample_counts(np.array([[0.5, 0.5, 0.0], [0.1, 0.2, 0.7]]), 100, np.random.default_rng(0))
+    >>> counts.sum(axis=1).tolist(), int(counts[0, 2])
+    ([100, 100], 0)
     """
+    probs = check_prob_rows(probs, "probs", ndim=2)
+    n = check_nonnegative_int(n, "n")
+    rng = check_generator(rng, "rng")
+    strategy = check_choice(strategy, "strategy", ("auto", *STRATEGIES))
+    R, k = probs.shape
+    uses_n = strategy == "inverse-cdf" or (strategy == "auto" and n * INVERSE_CDF_RATIO <= k)
+    check_memory(8 * R * (2 * k + (2 * n if uses_n else 0)), f"{R} rows x (k={k}" + (f" + n={n})" if uses_n else ")"), "draw fewer rows or tokens at once")
+    return _sample_counts(probs, n, rng, strategy=strategy)
+
+
+def _sample_counts(probs: np.ndarray, n: int, rng: np.random.Generator, *, strategy: str = "auto") -> np.ndarray:
+    """:func:`sample_counts` without the argument checks (for callers that validated them)."""
     if strategy == "auto":
-        strategy = choose_strategy(n, probs.shape[-1])
-    if strategy not in STRATEGIES:
-        raise ValueError(f"strategy must be 'auto' or one of {STRATEGIES}, got {strategy!r}")
+        strategy = _choose_strategy(n, probs.shape[-1])
     if n == 0 or probs.shape[0] == 0:
         return np.zeros(probs.shape, dtype=np.int64)
     if strategy == "multinomial":
@@ -107,15 +151,38 @@ def resample_counts(counts: np.ndarray, n: int, rng: np.random.Generator, *, str
     -------
     ndarray of int64, shape (R, k)
         ``Multinomial(n, counts[r] / total_r)`` per row, independently.
+
+    Examples
+    --------
+    >>> counts = resample_counts(np.array([[3, 1, 0], [0, 0, 5]]), 8, np.random.default_rng(0))
+    >>> counts.sum(axis=1).tolist(), counts[1].tolist()
+    ([8, 8], [0, 0, 8])
     """
-    if strategy not in ("auto", "urn") + STRATEGIES:
-        raise ValueError(f"strategy must be 'auto', 'urn' or one of {STRATEGIES}, got {strategy!r}")
+    counts = check_array(counts, "counts", ndim=2, integer=True, low=0)
+    n = check_nonnegative_int(n, "n")
+    rng = check_generator(rng, "rng")
+    strategy = check_choice(strategy, "strategy", ("auto", "urn", *STRATEGIES))
+    rows, k = counts.shape
+    totals = counts.sum(axis=1)
+    if rows and totals.min() <= 0:
+        raise ValueError(f"counts must have a positive total in every row; row {int(totals.argmin())} sums to 0")
+    urn = strategy == "urn" or (strategy == "auto" and int(totals.max(initial=0)) + n <= URN_RATIO * k)
+    check_memory(
+        8 * (int(totals.sum()) + 2 * rows * n + 2 * rows * k) if urn else 8 * rows * (3 * k + 2 * n),
+        f"{rows} rows x (n={n} draws" + (f" from {int(totals.sum())} tokens)" if urn else f", k={k})"),
+        "draw fewer rows or tokens at once",
+    )
+    return _resample_counts(counts, n, rng, strategy=strategy)
+
+
+def _resample_counts(counts: np.ndarray, n: int, rng: np.random.Generator, *, strategy: str = "auto") -> np.ndarray:
+    """:func:`resample_counts` without the argument checks (for callers that validated them)."""
     rows, k = counts.shape
     totals = counts.sum(axis=1)
     if strategy == "auto":
         strategy = "urn" if int(totals.max(initial=0)) + n <= URN_RATIO * k else "auto"
     if strategy != "urn":
-        return sample_counts(counts / totals[:, None], n, rng, strategy=strategy)
+        return _sample_counts(counts / totals[:, None], n, rng, strategy=strategy)
     if n == 0 or rows == 0:
         return np.zeros(counts.shape, dtype=np.int64)
     # Row r's tokens, as flat indices r * k + j, each repeated counts[r, j] times, rows one after another.
@@ -128,8 +195,29 @@ def resample_counts(counts: np.ndarray, n: int, rng: np.random.Generator, *, str
     return np.bincount(tokens[pick.ravel()], minlength=rows * k).reshape(rows, k)
 
 
-def _inverse_cdf_counts(probs: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``Multinomial(n, probs[r])`` per row by inverse-CDF lookup of ``n`` uniforms.
+def sample_categorical(probs: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw ``size`` categories from each row of ``probs``: the package's one inverse-CDF draw.
+
+    Parameters
+    ----------
+    probs : ndarray, shape (R, k)
+        One categorical distribution per row (non-negative; rows need not be normalised exactly).
+    size : int
+        Draws per row.
+    rng : numpy.random.Generator
+        Source of randomness (consumes ``R * size`` uniforms).
+
+    Returns
+    -------
+    ndarray of int64, shape (R, size)
+        Category indices; a zero-probability category is never drawn, whatever the rounding.
+    """
+    rows, k = probs.shape
+    return _inverse_cdf_hits(probs, size, rng).reshape(rows, size) - k * np.arange(rows)[:, None]
+
+
+def _inverse_cdf_hits(probs: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Flat indices ``r * k + j`` of ``n`` inverse-CDF draws from every row ``r`` of ``probs``, row by row.
 
     All rows are searched at once: row ``r``'s cumulative distribution is
     shifted by ``2 r`` so that the concatenated rows stay increasing, and its
@@ -140,16 +228,20 @@ def _inverse_cdf_counts(probs: np.ndarray, n: int, rng: np.random.Generator) -> 
     a rounding error of order ``2 R`` ulps, about ``1e-14 R`` in any
     probability.)
     """
-    rows, k = probs.shape
     cdf = np.cumsum(probs, axis=1)
     total = cdf[:, -1:].copy()
-    offset = 2.0 * np.arange(rows, dtype=np.float64)[:, None]
+    offset = 2.0 * np.arange(probs.shape[0], dtype=np.float64)[:, None]
     cdf += offset
     # Rounding of ``U * total + 2 r`` can reach the block's upper edge; keep draws strictly below it.
     top = np.nextafter(cdf[:, -1:], -np.inf)
-    u = rng.random((rows, n))
+    u = rng.random((probs.shape[0], n))
     u *= total
     u += offset
     np.minimum(u, top, out=u)
-    hit = np.searchsorted(cdf.ravel(), u.ravel(), side="right")
-    return np.bincount(hit, minlength=rows * k).reshape(rows, k)
+    return np.searchsorted(cdf.ravel(), u.ravel(), side="right")
+
+
+def _inverse_cdf_counts(probs: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``Multinomial(n, probs[r])`` per row: the counts of :func:`_inverse_cdf_hits`."""
+    rows, k = probs.shape
+    return np.bincount(_inverse_cdf_hits(probs, n, rng), minlength=rows * k).reshape(rows, k)

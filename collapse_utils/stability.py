@@ -19,7 +19,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import as_generator, check_choice, check_positive_float, check_positive_int
+from .validation import (
+    as_generator,
+    check_choice,
+    check_finite_result,
+    check_int,
+    check_memory,
+    check_positive_float,
+    check_positive_int,
+    check_real,
+    check_unused,
+)
 
 __all__ = ["RetrainResult", "simulate_retraining"]
 
@@ -87,30 +97,35 @@ def simulate_retraining(
     -------
     RetrainResult
         Fitted parameters per generation and replica.
+
+    Examples
+    --------
+    >>> res = simulate_retraining(0.0, 1.0, n_real=20, lam=0.5, generations=30, replicas=500, seed=0)
+    >>> res.mu.shape
+    (31, 500)
+    >>> bool(abs(res.mu[-1].var() * 20 - 1) < 0.5)  # stable: the error stays of the order of sigma*^2 / N
+    True
     """
-    if isinstance(mu_star, bool) or np.ndim(mu_star) != 0 or not np.isfinite(float(mu_star)):
-        raise ValueError(f"mu_star must be a finite number, got {mu_star!r}")
-    mu_star = float(mu_star)
+    mu_star = check_real(mu_star, "mu_star")
     sigma_star = check_positive_float(sigma_star, "sigma_star")
-    n_real = check_positive_int(n_real, "n_real")
-    if n_real < 2:
-        raise ValueError(f"n_real must be at least 2, got {n_real}")
-    if isinstance(lam, bool) or np.ndim(lam) != 0 or not np.isfinite(float(lam)) or float(lam) < 0:
-        raise ValueError(f"lam must be a finite number >= 0, got {lam!r}")
-    lam = float(lam)
+    n_real = check_int(n_real, "n_real", low=2)
+    lam = check_real(lam, "lam", low=0.0)
     n_synth = lam * n_real
     if abs(n_synth - round(n_synth)) > 1e-9:
-        raise ValueError(f"lam * n_real must be a whole number of synthetic samples, got {n_synth!r}")
+        raise ValueError(f"lam * n_real must be a whole number of synthetic samples (got lam={lam!r}, n_real={n_real})")
     M = int(round(n_synth))
     N = n_real
     generations = check_positive_int(generations, "generations")
     model = check_choice(model, "model", ("mean", "mean-variance"))
     real = check_choice(real, "real", ("fresh", "fixed"))
-    if mu_init is not None and (np.ndim(mu_init) != 0 or not np.isfinite(float(mu_init))):
-        raise ValueError(f"mu_init must be a finite number or None, got {mu_init!r}")
+    if mu_init is not None:
+        mu_init = check_real(mu_init, "mu_init")
     if sigma_init is not None:
+        if model == "mean":
+            check_unused(sigma_init, "sigma_init", None, 'model="mean" keeps the variance at sigma_star^2')
         sigma_init = check_positive_float(sigma_init, "sigma_init")
     replicas = check_positive_int(replicas, "replicas")
+    check_memory(2 * 8 * (generations + 1) * replicas, f"generations={generations} x replicas={replicas}", "use fewer generations or replicas")
     rng = as_generator(seed)
 
     def real_sample() -> tuple[np.ndarray, np.ndarray]:
@@ -142,4 +157,7 @@ def simulate_retraining(
         else:
             s_ss = s2[t] * rng.chisquare(M - 1, replicas) if M > 1 else np.zeros(replicas)
             s2[t + 1] = (r_ss + s_ss + N * M / (N + M) * (r_mean - s_mean) ** 2) / (N + M)
+    reason = f"the fitted parameters leave the float64 range (mu_star={mu_star:g}, sigma_star={sigma_star:g}); rescale the data"
+    check_finite_result(mu, "mu", reason)
+    check_finite_result(s2, "sigma2", reason)
     return RetrainResult(mu=mu, sigma2=s2, real_mu=first_mean, real_sigma2=first_ss / N)

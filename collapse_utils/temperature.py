@@ -22,24 +22,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .chains import temper
-from .validation import check_fraction, check_nonnegative_int, check_positive_float, check_positive_int, check_probs
+from .chains import _temper
+from .validation import (
+    check_array,
+    check_memory,
+    check_nonnegative_int,
+    check_positive_float,
+    check_positive_int,
+    check_prob_rows,
+    check_probs,
+    check_work,
+)
 
 __all__ = ["FixedPoints", "fixed_points", "mixed_map", "tempered_iterate"]
 
 
 def _check_temperatures(values: object, name: str = "T") -> np.ndarray:
-    arr = np.atleast_1d(np.asarray(values, dtype=float))
-    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise ValueError(f"{name} must be positive finite temperatures, got {values!r}")
+    arr = np.atleast_1d(check_array(values, name, ndim=(0, 1), low=0.0))
+    if np.any(arr < np.finfo(np.float64).tiny):
+        raise ValueError(f"{name} must be positive normal floats (temperatures in (0, inf)), smallest is {arr.min():g}")
     return arr
 
 
 def _check_fractions(values: object, name: str = "lam") -> np.ndarray:
-    arr = np.atleast_1d(np.asarray(values, dtype=float))
-    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)) or np.any((arr < 0) | (arr > 1)):
-        raise ValueError(f"{name} must be fractions in [0, 1], got {values!r}")
-    return arr
+    return check_array(values, name, low=0.0, high=1.0)
 
 
 def tempered_iterate(p0: object, T: float, t: int) -> np.ndarray:
@@ -58,12 +64,34 @@ def tempered_iterate(p0: object, T: float, t: int) -> np.ndarray:
     -------
     ndarray, shape (s,)
         ``p_t ∝ p_0^(T^-t)``, obtained by applying :func:`collapse_utils.chains.temper` once
-        with temperature ``T^t`` (tempering composes: ``tau_T o tau_T = tau_{T^2}``).
+        with temperature ``T^t`` (tempering composes: ``tau_T o tau_T = tau_{T^2}``), computed in
+        log space so that neither ``T^t`` nor its inverse under- or overflows.
+
+    Examples
+    --------
+    >>> p0 = np.array([0.5, 0.3, 0.2])
+    >>> tempered_iterate(p0, 0.5, 1).round(4).tolist()  # one step at T = 1/2: p0^2, normalised
+    [0.6579, 0.2368, 0.1053]
+    >>> tempered_iterate(p0, 0.001, 1000).tolist()  # T^t underflows; the limit is the mode
+    [1.0, 0.0, 0.0]
+    >>> tempered_iterate(p0, 2.0, 2000).round(12).tolist()  # and at T > 1 the uniform law on the support
+    [0.333333333333, 0.333333333333, 0.333333333333]
     """
     p0 = check_probs(p0, "p0")
     T = check_positive_float(T, "T")
     t = check_nonnegative_int(t, "t")
-    return temper(p0, T**t) if t > 0 else p0.copy()
+    if t == 0 or T == 1.0:
+        return p0.copy()
+    # p_t ∝ exp(T^-t (log p0 - max log p0)), with T^-t = exp(-t log T) kept finite: T**t under- or
+    # overflows long before the limit is reached (uniform on the modes of p0 for T < 1, on its support for T > 1).
+    support = p0 > 0
+    gap = np.log(np.where(support, p0, 1.0)) - np.log(p0.max())  # <= 0 on the support, 0 on the modes
+    log_exponent = -t * np.log(T)
+    with np.errstate(over="ignore", under="ignore"):
+        exponent = np.exp(min(log_exponent, 709.0))  # beyond e^709 every gap < 0 already gives 0
+        weights = np.where(gap == 0.0, 1.0, np.exp(exponent * gap))
+    weights = np.where(support, weights, 0.0)
+    return weights / weights.sum()
 
 
 def mixed_map(p: np.ndarray, q: object, T: float, lam: object) -> np.ndarray:
@@ -84,12 +112,28 @@ def mixed_map(p: np.ndarray, q: object, T: float, lam: object) -> np.ndarray:
     -------
     ndarray, shape (..., s)
         ``p_{t+1}``.
+
+    Examples
+    --------
+    >>> q = np.array([0.7, 0.3])
+    >>> mixed_map(q, q, 0.5, 0.25).round(4).tolist()
+    [0.8086, 0.1914]
     """
     q = check_probs(q, "q")
+    p = check_prob_rows(p, "p")
+    if p.shape[-1] != q.size:
+        raise ValueError(f"p must have {q.size} entries along its last axis like q, got shape {p.shape}")
     T = check_positive_float(T, "T")
-    lam_arr = np.asarray(lam, dtype=float)
-    _check_fractions(lam_arr.ravel(), "lam")
-    return lam_arr[..., None] * q + (1.0 - lam_arr[..., None]) * temper(np.asarray(p, dtype=float), T)
+    lam_arr = _check_fractions(lam, "lam")
+    try:
+        np.broadcast_shapes(lam_arr.shape, p.shape[:-1])
+    except ValueError:
+        raise ValueError(f"lam must broadcast to p.shape[:-1] = {p.shape[:-1]}, got shape {lam_arr.shape}") from None
+    return _mixed_map(p, q, T, lam_arr)
+
+
+def _mixed_map(p: np.ndarray, q: np.ndarray, T: float, lam: np.ndarray) -> np.ndarray:
+    return lam[..., None] * q + (1.0 - lam[..., None]) * _temper(p, T)
 
 
 @dataclass(frozen=True)
@@ -142,19 +186,36 @@ def fixed_points(q: object, T: object, lam: object, *, tol: float = 1e-12, max_i
     the loop runs over temperatures and iterations only.  At ``lambda = 0`` and
     ``T < 1`` the limit is uniform on the modes of ``q``; at ``T > 1`` it is
     uniform on the support of ``q``; at ``T = 1`` every ``p`` is fixed.
+
+    The cost is at most ``nT x nL x s x max_iter`` updates, refused above
+    :data:`~collapse_utils.validation.WORK_LIMIT`.
+
+    Examples
+    --------
+    >>> fp = fixed_points([0.7, 0.3], T=[0.5, 1.0], lam=[0.2, 0.8])
+    >>> fp.tv.shape, bool(fp.converged.all())
+    ((2, 2), True)
+    >>> bool(fp.tv[0, 0] > fp.tv[0, 1] > 0) and bool(np.all(fp.tv[1] == 0))  # more real data, closer to q
+    True
     """
     q = check_probs(q, "q")
     temps = _check_temperatures(T, "T")
     lams = _check_fractions(lam, "lam")
     tol = check_positive_float(tol, "tol")
     max_iter = check_positive_int(max_iter, "max_iter")
+    check_memory(8 * 3 * temps.size * lams.size * q.size, f"T ({temps.size}) x lam ({lams.size}) x s={q.size}", "use a coarser grid")
+    check_work(
+        10 * temps.size * lams.size * q.size * max_iter,
+        f"T ({temps.size}) x lam ({lams.size}) x s={q.size} x max_iter={max_iter}",
+        "use a coarser grid or a smaller max_iter",
+    )
     out = np.empty((temps.size, lams.size, q.size))
     converged = np.zeros((temps.size, lams.size), dtype=bool)
     for i, temp in enumerate(temps):
         p = np.broadcast_to(q, (lams.size, q.size)).copy()
         active = np.ones(lams.size, dtype=bool)
         for _ in range(max_iter):
-            new = mixed_map(p[active], q, float(temp), lams[active])
+            new = _mixed_map(p[active], q, float(temp), lams[active])
             step = np.abs(new - p[active]).sum(axis=-1)
             p[active] = new
             idx = np.flatnonzero(active)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import binom
 
-from .validation import check_positive_int, check_probs
+from .validation import check_array, check_int, check_memory, check_positive_int, check_prob_rows, check_probs, check_work
 
 __all__ = [
     "collapse_cdf",
@@ -46,27 +46,15 @@ __all__ = [
 
 
 def _check_unit_interval(p: object, name: str) -> np.ndarray:
-    """Return ``p`` as a float array with every entry finite and in ``[0, 1]``, else raise ``ValueError``."""
-    try:
-        arr = np.asarray(p, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of numbers in [0, 1]: {exc}") from None
-    if not np.all(np.isfinite(arr)) or np.any((arr < 0) | (arr > 1)):
-        raise ValueError(f"{name} must contain only numbers in [0, 1]")
-    return arr
+    return check_array(p, name, low=0.0, high=1.0)
 
 
-def _check_prob_rows(p0: object, name: str = "p0") -> np.ndarray:
-    """Validate probability vectors along the last axis (any leading shape)."""
-    arr = np.asarray(p0, dtype=np.float64) if not isinstance(p0, np.ndarray) else p0.astype(np.float64)
-    if arr.ndim == 1:
-        return check_probs(arr, name)
-    if arr.ndim == 0 or arr.shape[-1] == 0:
-        raise ValueError(f"{name} must have a non-empty last axis of probabilities, got shape {arr.shape}")
-    flat = arr.reshape(-1, arr.shape[-1])
-    for row in flat:
-        check_probs(row, name)
-    return arr
+def _check_chain(n: int, *, generations: int = 0, solve: bool = False) -> None:
+    """Refuse chains whose ``(n + 1) x (n + 1)`` matrices exceed the memory or work limits."""
+    size = (n + 1) ** 2
+    check_memory(4 * 8 * size, f"n={n}: (n + 1)^2 transition probabilities", "use a smaller n (the diffusion approximation for large n)")
+    work = 200 * size + generations * size + (n**3 / 10 if solve else 0)  # measured: ~1 ns per LAPACK flop
+    check_work(work, f"n={n}" + (f" and generations={generations}" if generations else ""), "use a smaller n or fewer generations")
 
 
 def transition_matrix(n: int) -> np.ndarray:
@@ -84,6 +72,7 @@ def transition_matrix(n: int) -> np.ndarray:
         the states ``0`` and ``n`` are absorbing.
     """
     n = check_positive_int(n, "n")
+    _check_chain(n)
     states = np.arange(n + 1)
     return binom.pmf(states[None, :], n, states[:, None] / n)
 
@@ -129,6 +118,7 @@ def collapse_cdf(p: object, n: int, generations: int) -> np.ndarray:
     p = _check_unit_interval(p, "p")
     n = check_positive_int(n, "n")
     generations = check_positive_int(generations, "generations")
+    _check_chain(n, generations=generations)
     target = np.zeros(n + 1)
     target[[0, n]] = 1.0
     rows = np.moveaxis(_first_law(p, n) @ _absorbed_by(n, generations, target).T, -1, 0)
@@ -158,6 +148,7 @@ def loss_cdf(p: object, n: int, generations: int) -> np.ndarray:
     p = _check_unit_interval(p, "p")
     n = check_positive_int(n, "n")
     generations = check_positive_int(generations, "generations")
+    _check_chain(n, generations=generations)
     target = np.zeros(n + 1)
     target[0] = 1.0
     rows = np.moveaxis(_first_law(p, n) @ _absorbed_by(n, generations, target).T, -1, 0)
@@ -184,6 +175,8 @@ def expected_survivors(p0: object, n: int, generations: int) -> np.ndarray:
         Row 0 is the support size ``s~`` of ``p0``.
     """
     p0 = check_probs(p0, "p0")
+    n = check_positive_int(n, "n")
+    generations = check_positive_int(generations, "generations")
     values, multiplicity = np.unique(p0, return_counts=True)  # equal probabilities share one computation
     return (1.0 - loss_cdf(values, n, generations)) @ multiplicity
 
@@ -213,6 +206,7 @@ def mean_collapse_time(p: object, n: int) -> np.ndarray:
     """
     p = _check_unit_interval(p, "p")
     n = check_positive_int(n, "n")
+    _check_chain(n, solve=True)
     if n == 1:
         return np.ones_like(p)
     tau = _fundamental_solve(n, np.ones(n - 1))
@@ -238,6 +232,7 @@ def fixation_probability(p: object, n: int) -> np.ndarray:
     """
     p = _check_unit_interval(p, "p")
     n = check_positive_int(n, "n")
+    _check_chain(n, solve=True)
     law = _first_law(p, n)
     if n == 1:
         return law[..., 1]
@@ -263,10 +258,12 @@ def diffusion_collapse_time(p0: object, n: int | np.ndarray) -> np.ndarray:
     ndarray
         The approximation, shape ``broadcast(p0.shape[:-1], n)``; ``0 ln 0 = 0``.
     """
-    p0 = _check_prob_rows(p0)
-    n_arr = np.asarray(n)
-    if n_arr.dtype.kind not in "iu" or np.any(n_arr < 1):
-        raise ValueError(f"n must be a positive integer or an array of them, got {n!r}")
+    p0 = check_prob_rows(p0, "p0")
+    n_arr = check_int(n, "n", low=1) if np.ndim(n) == 0 else check_array(n, "n", integer=True, low=1)
+    try:
+        np.broadcast_shapes(p0.shape[:-1], np.shape(n_arr))
+    except ValueError:
+        raise ValueError(f"n must broadcast against p0.shape[:-1] = {p0.shape[:-1]}, got shape {np.shape(n_arr)}") from None
     q = 1.0 - p0
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(q > 0, q * np.log(np.where(q > 0, q, 1.0)), 0.0)

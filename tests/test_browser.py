@@ -149,6 +149,8 @@ def _internal_target(built_site: Path, page: str, href: str) -> tuple[Path, str]
 
 @pytest.mark.parametrize("page", toc_pages())
 def test_page_in_browser(browser, site_url, built_site, artifacts, page):
+    from playwright.sync_api import expect
+
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
     external: list[str] = []
 
@@ -190,12 +192,13 @@ def test_page_in_browser(browser, site_url, built_site, artifacts, page):
             frame = player.locator("img").first
             before_value, before_src = slider.input_value(), frame.get_attribute("src")
             player.get_by_role("button", name="Next frame").click()
-            tab.wait_for_timeout(100)
-            assert int(slider.input_value()) == int(before_value) + 1, f"{page}: the slider did not advance"
-            assert frame.get_attribute("src") != before_src, f"{page}: the frame did not change"
+            # Auto-waiting assertions (no fixed sleep): they retry until the page has updated, however busy the machine.
+            expect(slider, f"{page}: the slider did not advance").to_have_value(str(int(before_value) + 1))
+            expect(frame, f"{page}: the frame did not change").not_to_have_attribute("src", before_src or "")
             player.get_by_role("button", name="Last frame").click()
-            assert slider.input_value() == slider.get_attribute("max"), f"{page}: 'Last frame' did not work"
+            expect(slider, f"{page}: 'Last frame' did not work").to_have_value(slider.get_attribute("max") or "")
             player.get_by_role("button", name="First frame").click()  # leave frame 0 for the screenshot
+            expect(slider).to_have_value(slider.get_attribute("min") or "0")
 
         # Internal links: every relative href points to a built file and, if it has one, an existing anchor.
         hrefs = tab.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))")

@@ -11,18 +11,23 @@ from collapse_utils.theory import S0, fully_synthetic_S, m, n, numeric
 from stats_helpers import FALSE_FAILURE, assert_mean_close
 
 P0 = np.array([0.5, 0.3, 0.15, 0.05])
-KW = dict(n_real=20, window=3)
+
+
+def kw(scheme: str) -> dict:
+    """The arguments ``scheme`` uses: a real corpus or a window (others are refused when set)."""
+    return {"n_real": 20} if scheme in ("partially-synthetic", "fresh-real", "accumulate") else (
+        {"window": 3} if scheme == "most-recent" else {})
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_shapes(scheme):
-    res = simulate_chain(P0, n=12, generations=5, scheme=scheme, replicas=7, seed=0, **KW)
+    res = simulate_chain(P0, n=12, generations=5, scheme=scheme, replicas=7, seed=0, **kw(scheme))
     assert res.probs.shape == (6, 7, 4)
     np.testing.assert_array_equal(res.probs[0], np.broadcast_to(P0, (7, 4)))
     np.testing.assert_array_equal(res.final, res.probs[-1])
     for name in STATISTICS:
         assert res.stats[name].shape == (6, 7)
-    stats_only = simulate_chain(P0, n=12, generations=5, scheme=scheme, replicas=7, seed=0, record="stats", **KW)
+    stats_only = simulate_chain(P0, n=12, generations=5, scheme=scheme, replicas=7, seed=0, record="stats", **kw(scheme))
     for name in STATISTICS:
         np.testing.assert_allclose(stats_only.stats[name], res.stats[name])
 
@@ -30,7 +35,7 @@ def test_shapes(scheme):
 def test_statistics_are_what_they_say():
     res = simulate_chain(P0, n=9, generations=4, replicas=5, seed=1)
     probs = res.probs
-    np.testing.assert_allclose(res.sigma, (probs**2).sum(-1))
+    np.testing.assert_allclose(res.collision, (probs**2).sum(-1))
     np.testing.assert_allclose(res.max_prob, probs.max(-1))
     np.testing.assert_array_equal(res.support, (probs > 0).sum(-1))
     np.testing.assert_allclose(res.l1_first, np.abs(probs - probs[1]).sum(-1))
@@ -49,7 +54,9 @@ probs_strategy = st.lists(st.floats(0, 1), min_size=2, max_size=8).filter(lambda
 @settings(max_examples=40, deadline=None)
 @given(p0=probs_strategy, n=st.integers(1, 40), scheme=st.sampled_from(SCHEMES), seed=st.integers(0, 2**32))
 def test_models_stay_on_the_simplex(p0, n, scheme, seed):
-    res = simulate_chain(p0, n=n, generations=6, scheme=scheme, n_real=5, window=min(n, 3), replicas=3, seed=seed)
+    extra = {"n_real": 5} if scheme in ("partially-synthetic", "fresh-real", "accumulate") else {}
+    extra.update({"window": min(n, 3)} if scheme == "most-recent" else {})
+    res = simulate_chain(p0, n=n, generations=6, scheme=scheme, replicas=3, seed=seed, **extra)
     assert np.all(res.probs >= 0)
     np.testing.assert_allclose(res.probs.sum(-1), 1.0, atol=1e-12)
 
@@ -67,15 +74,15 @@ def test_dead_tokens_stay_dead_when_fully_synthetic(p0, n, seed):
 @settings(max_examples=20, deadline=None)
 @given(scheme=st.sampled_from(SCHEMES), seed=st.integers(0, 2**32))
 def test_same_seed_same_result(scheme, seed):
-    a = simulate_chain(P0, n=15, generations=5, scheme=scheme, replicas=4, seed=seed, **KW)
-    b = simulate_chain(P0, n=15, generations=5, scheme=scheme, replicas=4, seed=seed, **KW)
+    a = simulate_chain(P0, n=15, generations=5, scheme=scheme, replicas=4, seed=seed, **kw(scheme))
+    b = simulate_chain(P0, n=15, generations=5, scheme=scheme, replicas=4, seed=seed, **kw(scheme))
     np.testing.assert_array_equal(a.probs, b.probs)
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_replicas_are_independent(scheme):
     """Replicas differ, and the correlation of a statistic across two halves of the replicas is ~0."""
-    res = simulate_chain(P0, n=20, generations=5, scheme=scheme, replicas=4000, seed=3, record="stats", **KW)
+    res = simulate_chain(P0, n=20, generations=5, scheme=scheme, replicas=4000, seed=3, record="stats", **kw(scheme))
     last = res.stats["l1_truth"][-1]
     assert len(np.unique(last)) > 10
     a, b = last[:2000], last[2000:]
@@ -88,7 +95,7 @@ def test_replicas_are_independent(scheme):
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_every_model_is_unbiased(scheme):
     """E[p^(m)] = p^(0) in every scheme (Seddik et al. 2024, §2.2): each fit is an average of unbiased samples."""
-    res = simulate_chain(P0, n=20, generations=12, scheme=scheme, replicas=20_000, seed=11, **KW)
+    res = simulate_chain(P0, n=20, generations=12, scheme=scheme, replicas=20_000, seed=11, **kw(scheme))
     assert_mean_close(res.probs[[1, 6, 12]], P0, axis=1, what=f"martingale, {scheme}")
 
 
@@ -99,7 +106,7 @@ def test_theorem1_sigma_recursion(n_samples, S_start):
     res = simulate_chain(S_start, n=n_samples, generations=generations, replicas=20_000, seed=5, record="stats")
     S = numeric(fully_synthetic_S(), [m, n, S0])
     expected = S(np.arange(generations + 1), n_samples, float(S_start @ S_start))
-    assert_mean_close(res.sigma, expected, axis=1, what="Theorem 1")
+    assert_mean_close(res.collision, expected, axis=1, what="Theorem 1")
 
 
 def test_fixation_probabilities_equal_initial_frequencies():
@@ -127,9 +134,91 @@ def test_collapse_time_censoring():
 
 def test_temper():
     p = np.array([[0.5, 0.3, 0.2, 0.0]])
-    np.testing.assert_allclose(temper(p, 1.0), p)
+    same = temper(p, 1.0)
+    np.testing.assert_array_equal(same, p)
+    same[0, 0] = 0.0  # a copy: changing it leaves the input alone
+    assert p[0, 0] == 0.5
     cold = temper(p, 0.5)
     np.testing.assert_allclose(cold, np.array([[25, 9, 4, 0]]) / 38)
     hot = temper(p, 1e6)
     np.testing.assert_allclose(hot[0, :3], 1 / 3, atol=1e-5)
     assert hot[0, 3] == 0
+
+
+# ---------------------------------------------------------------- what each scheme trains on
+def _expected_next(scheme, probs, m, p0, *, n, n_real, window, T):
+    """E[p^(m) | p^(0..m-1)] for every replica: the mixture of the sources generation m draws from.
+
+    Written from the scheme descriptions of ``simulate_chain`` (a model generates at temperature T,
+    the truth p0 never does), independently of its code.
+    """
+    tau = [np.broadcast_to(p0, probs[1].shape) if t == 0 else temper(probs[t], T) for t in range(m)]
+    if m == 1:
+        return np.broadcast_to(p0, probs[1].shape)
+    if scheme == "fully-synthetic":
+        return tau[m - 1]
+    if scheme == "partially-synthetic":  # the real corpus is p^(1) N, reused
+        return (n_real * probs[1] + n * tau[m - 1]) / (n_real + n)
+    if scheme == "fresh-real":
+        return (n_real * p0 + n * tau[m - 1]) / (n_real + n)
+    if scheme == "accumulate":  # p^(m-1) holds N + (m - 2) n tokens, kept
+        kept = n_real + (m - 2) * n
+        return (kept * probs[m - 1] + n * tau[m - 1]) / (kept + n)
+    if scheme == "most-recent":
+        return np.mean(tau[max(0, m - window):m], axis=0)
+    assert scheme == "random-past"
+    return np.mean(tau, axis=0)
+
+
+@pytest.mark.parametrize("T", [0.6, 1.0, 1.8])
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_each_generation_trains_on_what_its_scheme_says(scheme, T):
+    """E[p^(m) | past] is the scheme's mixture of tempered models and untempered truth, at every m.
+
+    The residual p^(m) - E[p^(m) | past] has mean exactly zero whatever the past (a martingale
+    difference), so its replica mean is compared with 0 by the shared tolerance rule.  A real corpus
+    tempered, or a past model added untempered, moves the mean by several hundred standard errors.
+    """
+    n_samples, n_real, window, gens = 24, 12, 2, 5
+    res = simulate_chain(P0, n=n_samples, generations=gens, scheme=scheme, n_real=n_real, window=window,
+                         replicas=6000, seed=21, temperature=T)
+    residual = np.stack([
+        res.probs[m] - _expected_next(scheme, res.probs, m, P0, n=n_samples, n_real=n_real, window=window, T=T)
+        for m in range(1, gens + 1)
+    ])
+    assert_mean_close(residual, 0.0, axis=1, what=f"{scheme}, T={T}")
+
+
+@pytest.mark.parametrize("scheme", ["fully-synthetic", "partially-synthetic", "accumulate", "most-recent"])
+def test_statistics_are_exact_when_dead_tokens_are_packed_away(scheme):
+    """With 40 tokens and n = 4 most tokens die and the arrays are packed onto the live ones; every
+    statistic, in particular ||p^(m) - p^(1)||_1 over tokens that p^(1) had and that are dead now,
+    equals its dense value, with record="all" and record="stats"."""
+    p0 = np.r_[np.linspace(2.0, 0.5, 40), 0.0, 0.0]
+    p0 /= p0.sum()
+    kw = dict(n=4, generations=12, scheme=scheme, n_real=3, window=2, replicas=50, seed=8)
+    res = simulate_chain(p0, **kw)
+    probs = res.probs
+    if scheme in ("fully-synthetic", "most-recent"):  # with a reused real corpus p^(1)'s tokens never die
+        lost = (probs[1] > 0) & (probs[-1] == 0)
+        assert lost.any(axis=1).mean() > 0.5, "the test must drop tokens that p^(1) still has"
+    assert (probs[-1] > 0).sum(axis=1).max() <= 0.75 * 40, "the test must trigger packing"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dense = {
+            "collision": (probs**2).sum(-1),
+            "max": probs.max(-1),
+            "support": (probs > 0).sum(-1),
+            "entropy": -np.where(probs > 0, probs * np.log(probs), 0.0).sum(-1),
+            "l1_first": np.abs(probs - probs[1]).sum(-1),
+            "l1_truth": np.abs(probs - p0).sum(-1),
+        }
+    stats_only = simulate_chain(p0, record="stats", **kw)
+    for name, value in dense.items():
+        np.testing.assert_allclose(res.stats[name], value, atol=1e-12, err_msg=name)
+        np.testing.assert_allclose(stats_only.stats[name], value, atol=1e-12, err_msg=name)
+    np.testing.assert_array_equal(stats_only.final, probs[-1])
+
+
+def test_collision_has_one_name():
+    res = simulate_chain(P0, n=9, generations=3, replicas=4, seed=2, record="stats")
+    assert "sigma" not in res.stats and not hasattr(res, "sigma"), "one name per concept: collision"

@@ -74,12 +74,47 @@ def test_expected_reward_is_monotone_and_entropy_falls():
         assert ent[-1] < ent[0]
 
 
-def test_kl_bound_with_real_data():
+def test_kl_bound_with_real_data_holds_and_is_tight():
+    """KL(p_data || p_t) <= log(1 / phi) whenever p_t >= phi p_data, and no smaller constant works.
+
+    The curated trajectory stays inside the bound; the model phi p_data + (1 - phi) delta_x, the
+    update's worst case (all synthetic mass on the rarest outcome x, whose real mass is eps), comes
+    within eps (log(1/phi) + log(1/eps)) of the bound, so a looser bound such as log(1 + 1/phi) fails.
+    """
     phi = 0.2
+    bound = float(tc.kl_bound_with_real_data().subs(tc.phi, phi))
+    np.testing.assert_allclose(bound, np.log(1 + (1 - phi) / phi))  # phi = 1 / (1 + lambda): log(1 + lambda)
     traj = expected_trajectory(P, R, 6, generations=60, real_fraction=phi)
     kl = (P * np.log(P / traj)).sum(1)
-    bound = float(tc.kl_bound_with_real_data().subs(tc.phi, phi))
     assert np.all(kl <= bound + 1e-12)
+    assert kl[-1] > 0.05 * bound  # the trajectory really moves away from p_data
+    eps = 1e-7
+    data = np.array([1 - eps, eps])
+    worst = phi * data + (1 - phi) * np.array([0.0, 1.0])
+    worst_kl = (data * np.log(data / worst)).sum()
+    assert worst_kl <= bound
+    assert bound - worst_kl <= eps * (np.log(1 / phi) + np.log(1 / eps))
+
+
+def test_real_data_keep_the_loop_diverse_over_many_generations():
+    """With K = 1 and fresh real data, E||p_t||^2 follows its exact recursion for 25 generations.
+
+    ``round(phi n)`` real samples come from p0 every generation and the rest from p_t, so with
+    M_t = E[p_t p_t^T]:  n^2 M_{t+1} = n diag(p0) + (n_r (n_r - 1) + 2 n_r n_s) p0 p0^T + n_s (n_s - 1) M_t.
+    Real data drawn from the current model instead would collapse the loop (E||p_t||^2 -> 1).
+    """
+    n_tot, phi, gens = 20, 0.5, 25
+    n_r = int(round(phi * n_tot))
+    n_s = n_tot - n_r
+    M = np.outer(P, P)
+    expected = [np.trace(M)]
+    for _ in range(gens):
+        M = (n_tot * np.diag(P) + (n_r * (n_r - 1) + 2 * n_r * n_s) * np.outer(P, P) + n_s * (n_s - 1) * M) / n_tot**2
+        expected.append(np.trace(M))
+    res = simulate_curation(P, R, K=1, n=n_tot, generations=gens, real_fraction=phi, replicas=20_000, seed=17)
+    sigma = (res.probs**2).sum(-1)
+    assert_mean_close(sigma[[1, 5, 25]], np.array(expected)[[1, 5, 25]], axis=1, what="E||p_t||^2")
+    assert res.entropy[-1].mean() > 0.8 * res.entropy[0, 0]
 
 
 def test_sympy_identities():
@@ -101,21 +136,21 @@ def test_curate_counts_with_K1_is_plain_sampling():
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    "kwargs, match",
     [
-        dict(K=0),
-        dict(K=2, n=0),
-        dict(K=2, real_fraction=1.5),
-        dict(K=2, r=np.zeros(3)),
-        dict(K=2, r=np.array([0, 1, np.nan, 0])),
-        dict(K=2, p0=np.array([0.5, 0.6, 0.0, 0.0])),
+        (dict(K=0), "K"),
+        (dict(K=2, n=0), "n"),
+        (dict(K=2, real_fraction=1.5), "real_fraction"),
+        (dict(K=2, r=np.zeros(3)), "r must"),
+        (dict(K=2, r=np.array([0, 1, np.nan, 0])), "r must"),
+        (dict(K=2, p0=np.array([0.5, 0.6, 0.0, 0.0])), "p0"),
     ],
 )
-def test_bad_input_raises(kwargs):
+def test_bad_input_raises(kwargs, match):
     base = dict(p0=P, r=R, K=2, n=10, generations=2)
     base.update(kwargs)
     p0, r = base.pop("p0"), base.pop("r")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=match):
         simulate_curation(p0, r, **base)
 
 

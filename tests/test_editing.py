@@ -12,7 +12,7 @@ from collapse_utils.editing import (
     simulate_text_loop,
     token_edit,
 )
-from collapse_utils.ngram import fit_ngram, smoothed_probs
+from collapse_utils.ngram import context_codes, cross_entropy, fit_ngram, smoothed_probs
 from collapse_utils.theory import editing as te
 from stats_helpers import assert_mean_close
 
@@ -56,14 +56,30 @@ def test_edit_fraction_thins_the_edits():
 
 
 def test_text_loop_modes():
+    """Model 0 is fitted on the real text in every mode; "real" never moves; "synthetic" trains on
+    sampled text that differs from the real text; "edited" reports the fraction of edited characters."""
     text = np.tile(np.array([0, 1, 2, 0, 2, 1, 1, 0]), 200)
+    text[::7] = 2  # break the period so that contexts have several continuations
     held = np.tile(np.array([0, 1, 2, 0, 2, 1, 1, 0]), 20)
-    real = simulate_text_loop(text, held, S, order=2, generations=3, mode="real", replicas=2, seed=0)
-    assert np.allclose(real.cross_entropy, real.cross_entropy[0]) and not real.edited.any()
-    syn = simulate_text_loop(text, held, S, order=2, generations=3, mode="synthetic", replicas=2, seed=0)
-    assert syn.cross_entropy.shape == syn.distinct.shape == (4, 2)
-    ed = simulate_text_loop(text, held, S, order=2, generations=3, mode="edited", replicas=2, threshold=0.5, seed=0)
-    assert np.all(ed.edited[1:] > 0)
+    runs = {mode: simulate_text_loop(text, held, S, order=2, generations=3, mode=mode, replicas=2, threshold=0.0,
+                                     top_k=1, seed=0) for mode in ("real", "synthetic", "edited")}
+    model0 = fit_ngram(text, 2, S)
+    for res in runs.values():
+        np.testing.assert_allclose(res.cross_entropy[0], np.full(2, cross_entropy(model0, held)[0]))
+        np.testing.assert_array_equal(res.distinct[0], np.full(2, model0.distinct_ngrams()[0]))
+    real = runs["real"]
+    np.testing.assert_allclose(real.cross_entropy, np.broadcast_to(real.cross_entropy[0], (4, 2)))
+    assert not real.edited.any() and not real.drift.any()
+    syn = runs["synthetic"]
+    assert np.all(syn.drift[1:] > 0) and not syn.edited.any()
+    # threshold 0 and top_k 1 replace every scored character by model 0's most likely one: the edited
+    # fraction after one generation is the share of positions whose real character is not that argmax
+    pos = np.arange(2, text.size)
+    laws = smoothed_probs(model0, context_codes(text, 2, S, pos))
+    expected = (laws.argmax(axis=1) != text[pos]).sum() / text.size
+    assert 0.05 < expected < 0.5
+    np.testing.assert_allclose(runs["edited"].edited[1], expected)
+    assert np.all((runs["edited"].edited >= 0) & (runs["edited"].edited <= 1))
 
 
 def test_partial_regeneration_matches_exact_error():
@@ -98,12 +114,13 @@ def test_sympy_factor():
 
 
 @pytest.mark.parametrize(
-    "kwargs",
-    [dict(threshold=1.5), dict(top_k=0), dict(beta=0.0), dict(edit_fraction=-0.1)],
+    "kwargs, match",
+    [(dict(threshold=1.5), "threshold"), (dict(top_k=0), "top_k"), (dict(beta=0.0), "beta"),
+     (dict(edit_fraction=-0.1), "edit_fraction")],
 )
-def test_bad_edit_input_raises(kwargs):
+def test_bad_edit_input_raises(kwargs, match):
     model = fit_ngram(ABAB, 1, S)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=match):
         token_edit(model, ABAB, **kwargs)
 
 

@@ -76,7 +76,11 @@ def test_poisson_survival_given_the_first_count():
 
 
 def test_bernoulli_chain_within_theorem_1_bounds():
-    """Bernoulli chain (simulate_chain on two tokens): 1 - e^{-n p0 g_k} <= P(P_k != 0) <= upper bound."""
+    """Bernoulli chain (simulate_chain on two tokens): 1 - e^{-n p0 g_k} <= P(P_k != 0) <= upper bound.
+
+    The upper bound is informative (below 1) only while 3 n p0^2 + 3 k p0 < 1, i.e. for k <= 32 here;
+    it is compared with the simulation on those generations only.
+    """
     p_zero, n_samples, reps = 0.01, 100, 10_000
     res = simulate_chain([p_zero, 1 - p_zero], n=n_samples, generations=50, replicas=reps, seed=8, record="stats")
     ks = np.arange(1, 51)
@@ -84,8 +88,23 @@ def test_bernoulli_chain_within_theorem_1_bounds():
     lower, upper = (numeric(b, [n, p0, g, k]) for b in bernoulli_bounds())
     gs = g_sequence(50)
     slack = z_for(2 * ks.size) * np.sqrt(0.25 / reps)
+    informative = upper(n_samples, p_zero, gs, ks) < 1
+    np.testing.assert_array_equal(ks[informative], np.arange(1, 33))
     assert np.all(alive >= lower(n_samples, p_zero, gs, ks) - slack)
-    assert np.all(alive <= upper(n_samples, p_zero, gs, ks) + slack)
+    assert np.all(alive[informative] <= upper(n_samples, p_zero, gs[informative], ks[informative]) + slack)
+
+
+def test_bernoulli_upper_bound_grows_with_k():
+    """Theorem 1's upper bound carries the factor 3 k p0: at fixed g_k it rises linearly in k until it is 1,
+    exactly at k = (1 - 3 n p0^2) / (3 p0)."""
+    _, upper = bernoulli_bounds()
+    f = numeric(upper, [n, p0, g, k])
+    n_v, p_v, g_v = 50, 0.02, 0.3
+    ks = np.arange(1, 20)
+    values = f(n_v, p_v, g_v, ks)
+    k_star = (1 - 3 * n_v * p_v**2) / (3 * p_v)
+    np.testing.assert_allclose(np.diff(values[ks < k_star - 1]), 3 * p_v * np.exp(-n_v * p_v * g_v))
+    np.testing.assert_allclose(values[ks >= k_star], 1.0)
 
 
 def test_unigram_survival_and_loss_times():
@@ -104,12 +123,11 @@ def test_unigram_survival_and_loss_times():
     np.testing.assert_array_equal(np.isinf(times), res.final > 0)
     gs = g_sequence(gens)
     formula = numeric(unigram_survival(), [c, g])
-    lower_b, upper_b = (numeric(b, [n, p0, g, k]) for b in bernoulli_bounds())
+    _, upper_b = (numeric(b, [n, p0, g, k]) for b in bernoulli_bounds())
     z = z_for(2 * 3 * s)
     for kk in (1, 5, 20):
         survived = (times > kk).mean(axis=0)
         lower = formula(n_samples * probs, gs[kk - 1])
-        np.testing.assert_allclose(lower, lower_b(n_samples, probs, gs[kk - 1], kk))
         upper = upper_b(n_samples, probs, gs[kk - 1], kk)
         se = np.sqrt(0.25 / reps)
         assert np.all(survived >= lower - z * se)
@@ -131,3 +149,14 @@ def test_unigram_survival_numpy_twin_equals_the_sympy_expression():
 
     cs, gs = np.meshgrid(np.geomspace(1e-4, 1e3, 15), g_sequence(60), indexing="ij")
     np.testing.assert_allclose(unigram_survival_np(cs, gs), numeric(unigram_survival(), [c, g])(cs, gs), rtol=1e-9)
+
+
+def test_bernoulli_lower_bound_after_one_generation():
+    """At k = 1 (g_1 = 1) the lower bound is 1 - e^{-n p0}, a probability just below the exact
+    P(P_1 != 0) = 1 - (1 - p0)^n; the gap is at most n p0^2."""
+    lower, _ = bernoulli_bounds()
+    f = numeric(lower, [n, p0, g, k])
+    for n_v, p_v in [(100, 0.01), (20, 0.1), (500, 0.002)]:
+        exact = 1 - (1 - p_v) ** n_v
+        value = float(f(n_v, p_v, 1.0, 1))
+        assert 0 < value <= exact <= value + n_v * p_v**2

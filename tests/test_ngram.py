@@ -105,18 +105,18 @@ def test_replicas_are_independent_tables():
 
 
 @pytest.mark.parametrize(
-    "call",
+    "call, match",
     [
-        lambda: fit_ngram(np.array([], dtype=np.int64), 1, 3),
-        lambda: fit_ngram(np.array([0, 1, 2]), 0, 3),
-        lambda: fit_ngram(np.array([0, 1, 2]), 3, 3),
-        lambda: fit_ngram(np.array([0, 1, 5]), 1, 3),
-        lambda: fit_ngram(np.array([0, 1, 2]), 20, 103),
+        (lambda: fit_ngram(np.array([], dtype=np.int64), 1, 3), "corpus"),
+        (lambda: fit_ngram(np.array([0, 1, 2]), 0, 3), "order"),
+        (lambda: fit_ngram(np.array([0, 1, 2]), 3, 3), "corpus"),
+        (lambda: fit_ngram(np.array([0, 1, 5]), 1, 3), "vocab_size"),
+        (lambda: fit_ngram(np.array([0, 1, 2]), 20, 103), "order"),
     ],
     ids=["empty", "order<1", "shorter-than-context", "id-out-of-range", "overflow"],
 )
-def test_bad_input_raises(call):
-    with pytest.raises(ValueError):
+def test_bad_input_raises(call, match):
+    with pytest.raises(ValueError, match=match):
         call()
 
 
@@ -215,7 +215,7 @@ def test_loop_smoke_and_invariants():
     # fully synthetic: every n-gram of generation m was an n-gram of generation m - 1
     assert np.all(np.diff(full.distinct_ngrams, axis=0) <= 0)
     assert sorted(full.samples) == [1, 2, 3, 4] and full.samples[1].size == 300
-    assert np.all(np.isfinite(full.perplexity)) and np.all(full.seconds > 0)
+    assert np.all(np.isfinite(full.perplexity))
     mixed = run_loop(
         train, held, voc.size, order=3, real_fraction=0.8, generations=3, replicas=2, n_probes=50, samples_at=(3,), seed=0
     )

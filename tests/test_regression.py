@@ -88,7 +88,7 @@ def test_categorical_accumulate_matches_simulate_chain():
     p0 = np.array([0.5, 0.3, 0.2])
     res = simulate_chain(p0, n=20, n_real=30, scheme="accumulate", generations=30, replicas=20_000, seed=4, record="stats")
     expected = categorical_accumulate_S(float(p0 @ p0), 20, 30, 30)
-    assert_mean_close(res.sigma, expected, axis=1, what="accumulate S_m")
+    assert_mean_close(res.collision, expected, axis=1, what="accumulate S_m")
     limit = float(categorical_accumulate_limit().subs({n: 50, S0: 0.38}))
     np.testing.assert_allclose(categorical_accumulate_S(0.38, 50, 50, 200_000)[-1], limit, rtol=1e-5)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy.stats import chi2_contingency, ks_2samp
 
-from collapse_utils import chains
+from collapse_utils import chains, sampling
 from collapse_utils.chains import collapse_times, simulate_chain
 from collapse_utils.sampling import STRATEGIES, choose_strategy, resample_counts, sample_counts
 from stats_helpers import FALSE_FAILURE, assert_mean_close
@@ -64,7 +64,7 @@ def test_inverse_cdf_never_leaves_the_row_or_hits_a_zero():
     """Uniforms at the top edge (where rounding of ``u + 2r`` can reach the next row) land on the last live token."""
     probs = np.tile(P, (300, 1))
     probs[:, [1, 2]] = [0.45 - 1e-16, 0.25 + 3e-17]  # rows summing to 1 up to rounding
-    counts = sample_counts(probs, 4, _EdgeRNG(), strategy="inverse-cdf")
+    counts = sampling._sample_counts(probs, 4, _EdgeRNG(), strategy="inverse-cdf")  # the kernel: a stand-in rng
     np.testing.assert_array_equal(counts[:, 6], 4)
     np.testing.assert_array_equal(counts.sum(axis=1), 4)
 
@@ -114,7 +114,7 @@ def test_chains_run_with_any_strategy_give_the_same_law(monkeypatch):
         if strategy != "urn":
             monkeypatch.setattr(chains, "sample_counts", partial(sample_counts, strategy=strategy))
         res = simulate_chain(p0, n=12, generations=15, replicas=20_000, seed=seed, record="stats")
-        finals[strategy] = res.sigma[-1]
+        finals[strategy] = res.collision[-1]
     for strategy in ("inverse-cdf", "urn"):
         assert ks_2samp(finals["multinomial"], finals[strategy]).pvalue > FALSE_FAILURE / 2, strategy
 
@@ -137,7 +137,9 @@ def test_dead_tokens_of_p0_change_nothing(scheme):
     spread = np.zeros(11)
     where = [1, 4, 5, 9]
     spread[where] = p0
-    kw = dict(n=6, generations=12, scheme=scheme, n_real=5, window=3, replicas=50, seed=7)
+    kw = dict(n=6, generations=12, scheme=scheme, replicas=50, seed=7)
+    kw.update(n_real=5 if scheme in ("partially-synthetic", "fresh-real", "accumulate") else 0)
+    kw.update(window=3 if scheme == "most-recent" else 1)
     a, b = simulate_chain(p0, **kw), simulate_chain(spread, **kw)
     np.testing.assert_array_equal(b.probs[..., where], a.probs)
     assert np.all(np.delete(b.probs, where, axis=-1) == 0)
@@ -188,10 +190,8 @@ def test_resample_counts_draw_only_present_tokens(strategy, totals):
 
 
 def test_resample_counts_chooses_the_urn_by_total_n_and_k(monkeypatch):
-    import collapse_utils.sampling as sampling
-
     seen = []
-    monkeypatch.setattr(sampling, "sample_counts", lambda probs, n, rng, strategy: seen.append(strategy) or probs)
+    monkeypatch.setattr(sampling, "_sample_counts", lambda probs, n, rng, strategy: seen.append(strategy) or probs)
     resample_counts(np.full((2, 40), 5), 100, np.random.default_rng(0))  # 200 + 100 <= 32 * 40: the urn
     assert seen == []
     resample_counts(np.full((2, 3), 200), 400, np.random.default_rng(0))  # 600 + 400 > 96: sample_counts
@@ -212,3 +212,30 @@ def test_urn_draws_the_multinomial_law(totals):
         table = np.stack([np.bincount(x[kind::3, j], minlength=n + 1) for x in (a, b)])
         table = table[:, table.sum(axis=0) > 0]
         assert chi2_contingency(table).pvalue > FALSE_FAILURE / len(cells), (kind, j)
+
+
+def test_sample_categorical_draws_each_category_with_its_probability():
+    """The shared inverse-CDF kernel: frequencies match the (unnormalised) rows, zero categories never
+    appear (first, middle and last position), and indices are per row, not flat."""
+    from collapse_utils.sampling import sample_categorical
+    from stats_helpers import assert_mean_close
+
+    probs = np.array([[0.0, 0.2, 0.0, 0.3, 0.0], [0.5, 0.0, 0.25, 0.0, 0.25]])  # row 0 sums to 0.5
+    draws = sample_categorical(probs, 40_000, np.random.default_rng(4))
+    assert draws.shape == (2, 40_000) and draws.min() >= 0 and draws.max() < 5
+    hits = draws[:, None, :] == np.arange(5)[None, :, None]
+    assert not hits[probs == 0].any()
+    assert_mean_close(hits, probs / probs.sum(1, keepdims=True), axis=-1, what="category frequencies")
+
+
+def test_sample_categorical_guards_the_top_of_each_block():
+    """Uniforms that round up to the top of a row's block still land on a positive category."""
+    from collapse_utils.sampling import sample_categorical
+
+    class Top:  # a generator whose every uniform is the largest double below 1
+        def random(self, shape):
+            return np.full(shape, np.nextafter(1.0, 0.0))
+
+    probs = np.array([[0.1, 0.2, 0.7, 0.0], [1 / 3, 1 / 3, 1 / 3, 0.0]] * 50)
+    draws = sample_categorical(probs, 3, Top())
+    assert np.all(draws == 2)

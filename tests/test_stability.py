@@ -6,7 +6,8 @@ import sympy as sp
 
 from collapse_utils.stability import simulate_retraining
 from collapse_utils.theory.core import iterate_affine
-from collapse_utils.theory.stability import N, lam, mean_only_error, mean_variance_recursion, sigma, t
+from collapse_utils.theory.stability import N, mean_only_error, mean_variance_recursion, sigma, t
+from collapse_utils.theory.stability import ratio as lam  # the ratio M / N, written lambda in the chapter
 from stats_helpers import assert_mean_close
 
 GENS = [1, 2, 5, 20]
@@ -110,8 +111,8 @@ def test_numpy_twins_equal_the_sympy_derivation(real):
 
     from collapse_utils.theory import stability as th
 
-    solution = sp.lambdify((th.lam, th.N, th.t), th.mean_only_error(real)["solution"].subs(th.sigma, 1))
-    A, b, x0 = (sp.lambdify((th.lam, th.N), part.subs(th.sigma, 1)) for part in th.mean_variance_recursion(real))
+    solution = sp.lambdify((th.ratio, th.N, th.t), th.mean_only_error(real)["solution"].subs(th.sigma, 1))
+    A, b, x0 = (sp.lambdify((th.ratio, th.N), part.subs(th.sigma, 1)) for part in th.mean_variance_recursion(real))
     for lam in (0.25, 1.0, 3.5):
         for N in (4, 20, 200):
             t = np.arange(0, 40)

@@ -8,7 +8,7 @@ from collapse_utils.chains import simulate_chain, temper
 from collapse_utils.temperature import fixed_points, mixed_map, tempered_iterate
 from collapse_utils.theory.temperature import T as T_sym
 from collapse_utils.theory.temperature import lam as lam_sym
-from collapse_utils.theory.temperature import log_ratio_after, two_token_fixed_point_polynomial
+from collapse_utils.theory.temperature import log_ratio_after, mixed_map_derivative, two_token_fixed_point_polynomial
 from stats_helpers import assert_mean_close
 
 Q = np.array([0.6, 0.25, 0.1, 0.05])
@@ -54,9 +54,27 @@ def test_fixed_points_solve_the_fixed_point_polynomial(k, lam):
     np.testing.assert_allclose(mixed_map(fp.p[0, 0], [q1, 1 - q1], 1 / k, lam), fp.p[0, 0], atol=1e-12)
 
 
-def test_temperature_one_keeps_q():
-    fp = fixed_points(Q, [1.0], [0.0, 0.3, 1.0])
-    np.testing.assert_allclose(fp.tv, 0, atol=1e-12)
+def test_fixed_point_moves_with_temperature_and_real_data():
+    """lambda = 1 pins the model to q at every T; at T != 1 a smaller real share moves the fixed point
+    further from q, sharper than q for T < 1 and flatter for T > 1."""
+    lams = [0.2, 0.5, 1.0]
+    fp = fixed_points(Q, [0.6, 1.6], lams)
+    np.testing.assert_allclose(fp.tv[:, -1], 0, atol=1e-12)
+    assert np.all(np.diff(fp.tv, axis=1) < 0) and np.all(fp.tv[:, 0] > 0.02)
+    assert np.all(fp.p[0, :2, 0] > Q[0]) and np.all(fp.p[1, :2, 0] < Q[0])
+
+
+@pytest.mark.parametrize("lam, T, x", [(0.3, 0.7, 0.4), (0.0, 1.5, 0.8), (0.8, 0.4, 0.55)])
+def test_mixed_map_derivative_is_the_slope_of_the_map(lam, T, x):
+    """The SymPy derivative of x -> lambda q1 + (1 - lambda) tau_T(x) equals the central difference
+    of the NumPy map ``mixed_map`` on two tokens (step 1e-6, error below 1e-8)."""
+    xs = sp.Symbol("x", positive=True)
+    q1 = 0.7
+    deriv = mixed_map_derivative(xs, sp.Float(q1)).subs({lam_sym: lam, T_sym: T, xs: x})
+    h = 1e-6
+    slope = (mixed_map([x + h, 1 - x - h], [q1, 1 - q1], T, lam)[0]
+             - mixed_map([x - h, 1 - x + h], [q1, 1 - q1], T, lam)[0]) / (2 * h)
+    assert float(deriv) == pytest.approx(slope, abs=1e-8)
 
 
 @pytest.mark.parametrize("T", [0.7, 1.5])
@@ -92,3 +110,15 @@ def test_bad_lambda_raises(bad):
         fixed_points(Q, [0.5], [bad])
     with pytest.raises(ValueError, match="lam"):
         mixed_map(Q, Q, 0.5, bad)
+
+
+def test_fixed_point_polynomial_is_in_x_and_needs_T_one_over_an_integer():
+    """The polynomial's variable is x alone (lambda and q1 are coefficients); T = 1 (k = 1) is allowed,
+    T = 2 (1/T not an integer) and T = 3/2 are refused, naming the temperature."""
+    x = sp.Symbol("x")
+    poly = two_token_fixed_point_polynomial(x, sp.Rational(7, 10), sp.Integer(1))
+    assert poly.gens == (x,)
+    assert sp.simplify(poly.as_expr() - (x - lam_sym * sp.Rational(7, 10) - (1 - lam_sym) * x)) == 0  # T = 1: linear
+    for bad in (sp.Integer(2), sp.Rational(3, 2)):
+        with pytest.raises(ValueError, match="temperature"):
+            two_token_fixed_point_polynomial(x, sp.Rational(7, 10), bad)

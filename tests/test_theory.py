@@ -21,15 +21,26 @@ def test_solution_satisfies_recursion_and_start():
 
 
 def test_bounds_bracket_exact_values():
-    """eq. (7)-(8): the lower bound never exceeds the upper bound, and rho bounds lie in the right order."""
+    """eq. (7)-(8) against exact two-token values: the rho_m bounds bracket the exact collapse probability
+    (matrix powers) at every m, and the E[T] bounds bracket the exact mean collapse time."""
+    from collapse_utils.wright_fisher import collapse_cdf, mean_collapse_time
+
     lo, hi = th.rho_bounds()
     f_lo = th.numeric(lo, [th.m, th.n, th.S0, th.s_tilde])
     f_hi = th.numeric(hi, [th.m, th.n, th.S0, th.s_tilde])
-    ms = np.arange(0, 200)
-    assert np.all(f_lo(ms, 10, 0.38, 3) <= f_hi(ms, 10, 0.38, 3))
+    ms = np.arange(1, 200)
+    for prob, size in [(0.5, 10), (0.3, 40)]:
+        s0 = prob**2 + (1 - prob) ** 2
+        exact = collapse_cdf(prob, size, 199)[1:]
+        assert np.all(f_lo(ms, size, s0, 2) <= exact + 1e-12)
+        assert np.all(exact <= f_hi(ms, size, s0, 2) + 1e-12)
     t_lo, t_hi = th.collapse_time_bounds()
+    for prob, size in [(0.5, 10), (0.2, 30)]:
+        s0 = prob**2 + (1 - prob) ** 2
+        vals = [float(e.subs({th.n: size, th.S0: s0, th.s_tilde: 2})) for e in (t_lo, t_hi)]
+        assert vals[0] <= float(mean_collapse_time(prob, size)) <= vals[1]
     vals = [float(e.subs({th.n: 100, th.S0: 0.5, th.s_tilde: 2})) for e in (t_lo, t_hi)]
-    assert vals == [100.0, 4951.0]  # the table of the research notes: n=100, p=(1/2,1/2)
+    assert vals == [100.0, 4951.0]  # the paper's example: n = 100, p = (1/2, 1/2)
 
 
 def test_numeric_handles_integers_without_overflow():
@@ -47,3 +58,21 @@ def test_solve_linear_recursion_general():
     sol = th.solve_linear_recursion(a, b, x0)
     assert sp.simplify(sol.subs(th.m, 0) - x0) == 0
     assert sp.simplify(sp.expand(sol - (a * sol.subs(th.m, th.m - 1) + b))) == 0
+
+
+def test_one_symbol_table():
+    """Every theory module takes its symbols from theory.symbols: one letter, one SymPy object."""
+    import sympy as sp
+
+    from collapse_utils.theory import core, editing, forgetting, gaussian, kde, mixing, regression, stability, symbols
+    from collapse_utils.theory import temperature
+
+    assert sp.simplify(kde.n - core.n) == 0 and kde.n is editing.n is core.n is symbols.n
+    assert stability.N is mixing.N is symbols.N
+    assert stability.t is kde.t is symbols.t and forgetting.k is symbols.k
+    assert gaussian.sigma0 is kde.sigma0 and regression.sigma is editing.sigma
+    assert temperature.lam is symbols.lam and stability.ratio is symbols.ratio and symbols.lam != symbols.ratio
+    assert str(symbols.lam) != str(symbols.ratio)  # the real fraction and the ratio print differently
+    assert stability.sigma is symbols.sigma_star and stability.sigma != regression.sigma
+    # assumptions the closed forms rely on
+    assert symbols.n.is_integer and symbols.n.is_positive and symbols.N.is_integer and symbols.t.is_nonnegative

@@ -49,7 +49,7 @@ def test_partially_synthetic_S_and_deviation_monte_carlo():
     S = numeric(mx.partially_synthetic_S(), [m, mx.N, n, S0])
     ms = np.array([1, 2, 3, 8])
     s0 = float(P4 @ P4)
-    assert_mean_close(res.sigma[ms], S(ms, N_value, n_value, s0), axis=1, what="S_m")
+    assert_mean_close(res.collision[ms], S(ms, N_value, n_value, s0), axis=1, what="S_m")
     dev2 = ((res.probs[ms] - res.probs[1]) ** 2).sum(axis=2)
     assert_mean_close(dev2[1:], S(ms[1:], N_value, n_value, s0) - S(1, N_value, n_value, s0), axis=1, what="dev2")
 
@@ -60,9 +60,9 @@ def test_printed_theorem2_is_rejected_by_monte_carlo():
     res = simulate_chain(P4, n=n_value, n_real=N_value, generations=2, scheme="partially-synthetic", replicas=R, seed=12)
     minus = numeric(mx.theorem2_S(-1), [m, mx.N, n, S0])(1, N_value, n_value, float(P4 @ P4))
     plus = numeric(mx.theorem2_S(+1), [m, mx.N, n, S0])(1, N_value, n_value, float(P4 @ P4))
-    assert_mean_close(res.sigma[2], plus, what="'+' formula")
+    assert_mean_close(res.collision[2], plus, what="'+' formula")
     with pytest.raises(AssertionError):
-        assert_mean_close(res.sigma[2], minus, what="'-' formula")
+        assert_mean_close(res.collision[2], minus, what="'-' formula")
 
 
 def test_stationary_variance_partially_synthetic():
@@ -94,7 +94,7 @@ def test_random_past_closed_form():
     s0 = float(P4 @ P4)
     ms = np.array([1, 2, 5, 40])
     var = 1 / n_value + (1 - 1 / n_value) * V[ms]
-    assert_mean_close(res.sigma[ms], s0 + (1 - s0) * var, axis=1, what="S_m")
+    assert_mean_close(res.collision[ms], s0 + (1 - s0) * var, axis=1, what="S_m")
     dev2 = ((res.probs[ms[1:]] - res.probs[1]) ** 2).sum(axis=2)
     assert_mean_close(dev2, (1 - s0) * var[1:], axis=1, what="dev2")
 
@@ -114,7 +114,7 @@ def test_most_recent_closed_form(window):
     h = mx.most_recent_h(gens, n_value, window)
     ms = np.array([1, 2, 3, 7, 15, 30])
     s0 = float(P4 @ P4)
-    assert_mean_close(res.sigma[ms], 1 - (1 - s0) * h[ms], axis=1, what=f"S_m, K={window}")
+    assert_mean_close(res.collision[ms], 1 - (1 - s0) * h[ms], axis=1, what=f"S_m, K={window}")
 
 
 def test_most_recent_n_eff():
@@ -141,6 +141,19 @@ def test_theorem3_bound_holds_where_informative():
     assert bound < 2
     res = simulate_chain(p0, n=n_value, n_real=N_value, generations=20, scheme="partially-synthetic", replicas=2000, seed=22, record="stats")
     assert res.l1_first[2:].mean(axis=1).max() < bound
+
+
+@pytest.mark.parametrize("n_value", [10, 40, 200])
+def test_G_n_takes_each_branch_of_lemma_1_on_its_range(n_value):
+    """G_n(s) is C1 s e^{C0 n/(2e)} for s >= C0 n/e + 2, C1 s (C0 n/s)^{s/2} for C0 n/4 + 2 <= s below
+    that, and 2^s - 2 below C0 n/4 + 2: each branch is checked just inside both ends of its range."""
+    low, high = mx.C0 * n_value / 4 + 2, mx.C0 * n_value / np.e + 2
+    for s in (high, high * 1.01):
+        assert mx.G_n(n_value, s) == pytest.approx(mx.C1 * s * np.exp(mx.C0 * n_value / (2 * np.e)), rel=1e-12)
+    for s in (low, 0.5 * (low + high), high * 0.999):
+        assert mx.G_n(n_value, s) == pytest.approx(mx.C1 * s * (mx.C0 * n_value / s) ** (s / 2), rel=1e-12)
+    for s in (1.0, low * 0.999):
+        assert mx.G_n(n_value, s) == pytest.approx(2.0**s - 2, rel=1e-12, abs=1e-12)
 
 
 def test_theorem3_is_vacuous_at_the_papers_sizes():
@@ -228,8 +241,8 @@ def test_no_collapse_gamma_is_the_stationary_value_and_is_reached():
         res = simulate_chain(P4, n=n_value, n_real=N_value, generations=60, scheme="partially-synthetic",
                              replicas=10_000, seed=30 + N_value, record="stats")
         ceiling = 1 - gamma(N_value, n_value, s0)
-        assert_mean_close(res.sigma[60], ceiling, what=f"S_60 = 1 - gamma (N={N_value})")
-        assert_mean_below(res.sigma[[1, 2, 5, 20]], ceiling, axis=1, what="S_m < 1 - gamma")
+        assert_mean_close(res.collision[60], ceiling, what=f"S_60 = 1 - gamma (N={N_value})")
+        assert_mean_below(res.collision[[1, 2, 5, 20]], ceiling, axis=1, what="S_m < 1 - gamma")
         a_value = n_value / (N_value + n_value)
         assert floor(a_value, s0) <= gamma(N_value, n_value, s0) + 1e-15 < 1 - s0 + 1e-15
     assert np.isclose(gamma(2, 20, s0), floor(20 / 22, s0))

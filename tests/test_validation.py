@@ -104,7 +104,7 @@ def test_stats_record_has_no_probs():
         (dict(n=0), "n"),
         (dict(generations=0), "generations"),
         (dict(ddof=-1), "ddof"),
-        (dict(n=3, ddof=3), "ddof must be smaller than n"),
+        (dict(n=3, ddof=3), "ddof must be < n"),
         (dict(replicas=0), "replicas"),
     ],
 )

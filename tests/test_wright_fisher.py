@@ -101,22 +101,22 @@ def test_diffusion_reduces_to_two_tokens_and_approaches_the_exact_time():
 
 
 @pytest.mark.parametrize(
-    "call",
+    "call, match",
     [
-        lambda: transition_matrix(0),
-        lambda: collapse_cdf(1.2, 10, 5),
-        lambda: collapse_cdf(0.5, 10, 0),
-        lambda: loss_cdf([0.5, np.nan], 10, 5),
-        lambda: expected_survivors([0.5, 0.4], 10, 5),
-        lambda: mean_collapse_time(-0.1, 10),
-        lambda: fixation_probability(0.5, 2.5),
-        lambda: diffusion_collapse_time([0.5, 0.6], 10),
-        lambda: diffusion_collapse_time([0.5, 0.5], 0),
-        lambda: one_step_loss_probability([0.5], -1),
+        (lambda: transition_matrix(0), "n must"),
+        (lambda: collapse_cdf(1.2, 10, 5), "p must"),
+        (lambda: collapse_cdf(0.5, 10, 0), "generations"),
+        (lambda: loss_cdf([0.5, np.nan], 10, 5), "p must"),
+        (lambda: expected_survivors([0.5, 0.4], 10, 5), "p0"),
+        (lambda: mean_collapse_time(-0.1, 10), "p must"),
+        (lambda: fixation_probability(0.5, 2.5), "n must"),
+        (lambda: diffusion_collapse_time([0.5, 0.6], 10), "p0"),
+        (lambda: diffusion_collapse_time([0.5, 0.5], 0), "n must"),
+        (lambda: one_step_loss_probability([0.5], -1), "n must"),
     ],
 )
-def test_bad_input_raises(call):
-    with pytest.raises(ValueError):
+def test_bad_input_raises(call, match):
+    with pytest.raises(ValueError, match=match):
         call()
 
 
@@ -129,9 +129,9 @@ def test_explorer_draws_and_zipf_is_a_distribution():
     p = fully_synthetic.zipf_probs(50, 1.3)
     assert np.isclose(p.sum(), 1) and np.all(np.diff(p) < 0)
     np.testing.assert_allclose(fully_synthetic.zipf_probs(4, 0.0), 0.25)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="vocabulary"):
         fully_synthetic.zipf_probs(0, 1.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="exponent"):
         fully_synthetic.zipf_probs(10, -1.0)
     fig = plt.figure()
     fully_synthetic.draw(fig, **fully_synthetic.DEFAULTS)

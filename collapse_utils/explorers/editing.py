@@ -35,8 +35,8 @@ def corpus() -> tuple[np.ndarray, np.ndarray, int]:
 def _loop(mode: str, threshold: float, edit_fraction: float, generations: int, seed: int) -> tuple:
     """Perplexity and distinct n-grams of one loop (the synthetic loop ignores the editing controls)."""
     train, heldout, s = corpus()
-    res = simulate_text_loop(train, heldout, s, order=ORDER, generations=generations, mode=mode,
-                             threshold=threshold, edit_fraction=edit_fraction, seed=seed)
+    edits = dict(threshold=threshold, edit_fraction=edit_fraction) if mode == "edited" else {}
+    res = simulate_text_loop(train, heldout, s, order=ORDER, generations=generations, mode=mode, seed=seed, **edits)
     return np.exp(res.cross_entropy[:, 0]), res.distinct[:, 0].astype(float)
 
 

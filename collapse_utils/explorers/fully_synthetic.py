@@ -39,7 +39,7 @@ def draw(s: Sketch, *, n: int, vocabulary: int, zipf: float, generations: int, s
     gens = np.arange(generations + 1)
     ax_s, ax_alive, ax_path = s.subplots(1, 3)
 
-    s.band(ax_s, "sigma", gens, res.sigma, label=r"simulated $\sigma_m$")
+    s.band(ax_s, "sigma", gens, res.collision, label=r"simulated $\sigma_m$")
     s.plot(ax_s, "S", gens, fully_synthetic_S_np(gens, n, float(p0 @ p0)), color=THEORY_COLOR,
            label=r"Theorem 1: $S_m$")
     s.plot(ax_s, "collapsed", gens, (res.max_prob == 1).mean(axis=1), color=PALETTE[3], lw=1,

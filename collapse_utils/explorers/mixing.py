@@ -43,7 +43,7 @@ def draw(s: Sketch, *, N: int, n: int, scheme: str, generations: int, seed: int 
     gens = np.arange(1, generations + 1)
     s0 = float(P0 @ P0)
 
-    s.band(ax_s, "sigma", gens, res.sigma[1:], label=r"Monte Carlo $\sigma_m$")
+    s.band(ax_s, "sigma", gens, res.collision[1:], label=r"Monte Carlo $\sigma_m$")
     s.plot(ax_s, "S", gens, theory_S(scheme, gens, N, n, s0), color=THEORY_COLOR, label="exact $S_m$")
     s.legend(ax_s, fontsize=8, loc="lower right")
 

@@ -38,11 +38,12 @@ def theory_S(scheme: str, generations: int, K: int, S0_value: float, n_value: in
 def draw(s: Sketch, *, K: int, scheme: str, generations: int, seed: int = 0) -> None:
     """Simulate chains with ``n = 10`` and draw ``S_m``, the fraction collapsed and the deviation from ``p^(1)``."""
     res = simulate_chain(
-        SUPPORT, n=N_SYNTH, generations=generations, scheme=scheme, window=K, replicas=REPLICAS, seed=seed, record="stats"
+        SUPPORT, n=N_SYNTH, generations=generations, scheme=scheme, window=K if scheme == "most-recent" else 1,
+        replicas=REPLICAS, seed=seed, record="stats"
     )
     ax_s, ax_d = s.subplots(1, 2)
     gens = np.arange(generations + 1)
-    s.band(ax_s, "sigma", gens, res.sigma, label=r"Monte Carlo $\sigma_m$")
+    s.band(ax_s, "sigma", gens, res.collision, label=r"Monte Carlo $\sigma_m$")
     s.plot(ax_s, "S", gens, theory_S(scheme, generations, K, float(P0 @ P0)), color=THEORY_COLOR, label="exact $S_m$")
     s.plot(ax_s, "collapsed", gens, (res.max_prob == 1).mean(axis=1), color=PALETTE[3], lw=1,
            label="fraction collapsed")

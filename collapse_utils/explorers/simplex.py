@@ -25,7 +25,9 @@ REPLICAS = 300
 def draw(s: Sketch, *, n: int, scheme: str, generations: int, seed: int = 0) -> None:
     """Simulate chains from ``P0`` and draw them on the simplex at five generations, and their ``sigma_m``."""
     res = simulate_chain(
-        P0, n=n, generations=generations, scheme=scheme, n_real=n, window=min(4, n), replicas=REPLICAS, seed=seed
+        P0, n=n, generations=generations, scheme=scheme, replicas=REPLICAS, seed=seed,
+        n_real=n if scheme in ("partially-synthetic", "fresh-real", "accumulate") else 0,
+        window=min(4, n) if scheme == "most-recent" else 1,
     )
     ax_simplex, ax_sigma = s.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.3]})
     shown = np.unique(np.linspace(0, generations, 5).round().astype(int))
@@ -35,7 +37,7 @@ def draw(s: Sketch, *, n: int, scheme: str, generations: int, seed: int = 0) -> 
     s.legend(ax_simplex, loc="upper right", bbox_to_anchor=(0.12, 1.0), fontsize=8, markerscale=2)
 
     gens = np.arange(generations + 1)
-    s.band(ax_sigma, "sigma", gens, res.sigma, label=r"Monte Carlo $\sigma_m$")
+    s.band(ax_sigma, "sigma", gens, res.collision, label=r"Monte Carlo $\sigma_m$")
     if scheme == "fully-synthetic":
         s.plot(ax_sigma, "S", gens, fully_synthetic_S_np(gens, n, float(P0 @ P0)), color=THEORY_COLOR,
                label=r"Theorem 1: $S_m$")

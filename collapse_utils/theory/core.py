@@ -7,6 +7,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import sympy as sp
 
+from ..validation import check_array, check_finite_result, check_memory, check_nonnegative_int, check_work
+from .symbols import S0, m, n, s_tilde  # the table of symbols
+
 __all__ = [
     "S0",
     "c4",
@@ -24,9 +27,6 @@ __all__ = [
 ]
 
 #: Generation index, samples per generation, initial ``S_0 = ||p^(0)||_2^2``, support size.
-m, n = sp.symbols("m n", positive=True, integer=True)
-S0 = sp.Symbol("S_0", positive=True)
-s_tilde = sp.Symbol(r"\tilde{s}", positive=True)
 
 
 def numeric(expr: sp.Expr, args: Sequence[sp.Symbol]) -> Callable[..., object]:
@@ -72,13 +72,29 @@ def iterate_affine(A: object, b: object, x0: object, steps: int) -> np.ndarray:
     -------
     ndarray, shape (steps + 1, d)
         Row ``t`` is ``x_t``.
+
+    Examples
+    --------
+    >>> iterate_affine([[0.5]], [1.0], [0.0], 3).ravel().tolist()  # x -> x / 2 + 1, towards 2
+    [0.0, 1.0, 1.5, 1.75]
     """
-    A = np.asarray(A, dtype=float)
-    b = np.asarray(b, dtype=float).ravel()
-    states = [np.asarray(x0, dtype=float).ravel()]
-    for _ in range(steps):
-        states.append(A @ states[-1] + b)
-    return np.array(states)
+    A = check_array(A, "A", ndim=2)
+    d = A.shape[0]
+    if A.shape != (d, d):
+        raise ValueError(f"A must be square, got shape {A.shape}")
+    b = check_array(b, "b").ravel()
+    x0 = check_array(x0, "x0").ravel()
+    if b.size != d or x0.size != d:
+        raise ValueError(f"b and x0 must have d={d} entries like A, got {b.size} and {x0.size}")
+    steps = check_nonnegative_int(steps, "steps")
+    check_memory(8 * (steps + 1) * d, f"steps={steps} x d={d}", "use fewer steps")
+    check_work(steps * (d * d + 100), f"steps={steps} x d={d}^2", "use fewer steps")
+    states = np.empty((steps + 1, d))
+    states[0] = x0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(steps):
+            states[t + 1] = A @ states[t] + b
+    return check_finite_result(states, "the iterates", "the recursion leaves the float64 range (a spectral radius of A above 1?); use fewer steps")
 
 
 def fully_synthetic_S_recursion() -> tuple[sp.Expr, sp.Expr]:

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..validation import check_int
+from .symbols import phi
+from .symbols import tilt as t  # continuous time of the tilt
+
 __all__ = [
     "covariance_identity",
     "k2_factor",
@@ -21,11 +25,14 @@ __all__ = [
 ]
 
 u = sp.Symbol("u", nonnegative=True)
-t = sp.Symbol("t", positive=True)
-phi = sp.Symbol("phi", positive=True)
+
+
+def _check_s(s: object) -> int:
+    return check_int(s, "s", low=2, high=12)  # symbolic in s tokens: the expressions grow like s^2 or faster
 
 
 def _vocab(s: int):
+    s = _check_s(s)
     p = sp.symbols(f"p1:{s + 1}", positive=True)
     w = sp.symbols(f"w1:{s + 1}", positive=True)
     return p, w
@@ -51,6 +58,8 @@ def laplace_normalisation(K: sp.Symbol | int = sp.Symbol("K", positive=True, int
     ``sum_x p_x H^K_p(x) = M(0)^K - M(infinity)^K = 1``: the update sums to one
     for every ``K`` (book's own derivation).
     """
+    if not isinstance(K, sp.Basic):
+        K = check_int(K, "K", low=1)
     p, w = _vocab(s)
     M = sum(p[y] * sp.exp(-u * w[y]) for y in range(s))
     lhs = sum(p[x] * K * w[x] * sp.exp(-u * w[x]) * M ** (K - 1) for x in range(s))
@@ -64,6 +73,7 @@ def tilt_maximises_regularised_reward(s: int = 3):
     Returns the list of partial derivatives of the Lagrangian evaluated at the
     tilt (each simplifies to ``0``) and the Hessian's diagonal (negative).
     """
+    s = _check_s(s)
     p = sp.symbols(f"q1:{s + 1}", positive=True)
     p0 = sp.symbols(f"p1:{s + 1}", positive=True)
     r = sp.symbols(f"r1:{s + 1}", real=True)
@@ -103,6 +113,7 @@ def covariance_identity(s: int = 3) -> sp.Expr:
     function of the reward, for every ``K`` (book's own derivation).  Returned
     with ``p_s`` eliminated through ``sum p = 1``.
     """
+    s = _check_s(s)
     p = sp.symbols(f"p1:{s + 1}", positive=True)
     f = sp.symbols(f"f1:{s + 1}", real=True)
     H = sp.symbols(f"H1:{s + 1}", real=True)

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .symbols import n, sigma
+
 __all__ = ["beta", "eigen_variance", "g_closed", "g_limit", "n", "sigma"]
 
 beta = sp.Symbol("beta", positive=True)
-n = sp.Symbol("n", positive=True, integer=True)
-sigma = sp.Symbol("sigma", positive=True)
 _k = sp.Symbol("k", integer=True, nonnegative=True)
 
 

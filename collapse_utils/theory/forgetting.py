@@ -19,8 +19,9 @@ import math
 import numpy as np
 import sympy as sp
 
-from ..validation import check_positive_int
+from ..validation import check_memory, check_positive_int, check_work
 from .core import n
+from .symbols import k
 
 __all__ = [
     "bernoulli_bounds",
@@ -38,7 +39,6 @@ __all__ = [
 ]
 
 #: Generation, initial Poisson rate, initial Bernoulli probability, expected count ``c = n p_0``.
-k = sp.Symbol("k", positive=True, integer=True)
 lam0 = sp.Symbol("lambda_0", positive=True)
 p0 = sp.Symbol("p_0", positive=True)
 c = sp.Symbol("c", positive=True)
@@ -53,6 +53,8 @@ def g_sequence(k_max: int) -> np.ndarray:
     ``-math.expm1(-x)`` is used for ``1 - exp(-x)`` so that small ``g_k`` keep full precision.
     """
     k_max = check_positive_int(k_max, "k_max")
+    check_memory(8 * 4 * k_max, f"k_max={k_max}", "use a smaller k_max")
+    check_work(100 * k_max, f"k_max={k_max}", "use a smaller k_max")
     values = [1.0]
     for _ in range(k_max - 1):
         values.append(-math.expm1(-values[-1]))

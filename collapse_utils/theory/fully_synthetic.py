@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..validation import check_int
 from .core import S0, collapse_time_bounds, fully_synthetic_S, m, n, rho_bounds, s_tilde
+from .symbols import p
 
 __all__ = [
     "collapse_time_bounds_from_rho",
@@ -25,7 +27,6 @@ __all__ = [
 ]
 
 #: Frequency of one token (two-token diffusion) and the collapse probability ``rho_m``.
-p = sp.Symbol("p", positive=True)
 rho = sp.Symbol(r"\rho_m", nonnegative=True)
 
 
@@ -132,8 +133,7 @@ def littler_mean_time(s: int = 3) -> tuple[sp.Expr, list[sp.Symbol]]:
     -------
     (T, freqs) : the expression and its free coordinates ``p_1..p_{s-1}``.
     """
-    if s < 2:
-        raise ValueError(f"s must be at least 2, got {s}")
+    s = check_int(s, "s", low=2, high=8)  # the symbolic check grows fast with s
     freqs = list(sp.symbols(f"p_1:{s}", positive=True))
     last = 1 - sum(freqs)
     probs = [*freqs, last]

@@ -18,7 +18,9 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
+from ..validation import check_array, check_int, check_work
 from .core import c4, m, n
+from .symbols import sigma0
 
 __all__ = [
     "c4_bound_gap_series",
@@ -37,7 +39,6 @@ __all__ = [
 ]
 
 #: Initial standard deviation and the threshold of the tail bound.
-sigma0 = sp.Symbol("sigma_0", positive=True)
 eps = sp.Symbol("epsilon", positive=True)
 
 _x = sp.Symbol("x", positive=True)
@@ -71,6 +72,7 @@ def _factor_moment(s: sp.Expr, ddof: int) -> sp.Expr:
 @lru_cache(maxsize=None)
 def expected_sigma(ddof: int = 1) -> sp.Expr:
     """``E[sigma_m]``: ``sigma_0 c4(n)^m`` for ``ddof = 1``; in general ``sigma_0 (E S^{1/2})^m``."""
+    ddof = check_int(ddof, "ddof", low=0)
     factor = sp.simplify(_factor_moment(sp.Rational(1, 2), ddof))
     if ddof == 1:
         assert sp.simplify(sp.gammasimp(sp.expand_func(factor / c4(n)))) == 1
@@ -81,6 +83,7 @@ def expected_sigma(ddof: int = 1) -> sp.Expr:
 @lru_cache(maxsize=None)
 def expected_variance(ddof: int = 1) -> sp.Expr:
     """``E[sigma_m^2] = sigma_0^2 ((n - 1)/(n - ddof))^m``: constant for ``ddof = 1``, ``(1 - 1/n)^m`` for ``ddof = 0``."""
+    ddof = check_int(ddof, "ddof", low=0)
     factor = sp.simplify(_factor_moment(1, ddof))
     return sigma0**2 * factor**m
 
@@ -92,6 +95,7 @@ def expected_log_variance(ddof: int = 1) -> sp.Expr:
     The per-generation drift is ``d/ds E[S^s]`` at ``s = 0``; for ``ddof = 1`` it is
     negative (Jensen), so ``log sigma_m^2 -> -inf`` and ``sigma_m -> 0`` almost surely.
     """
+    ddof = check_int(ddof, "ddof", low=0)
     drift = sp.simplify(sp.diff(_factor_moment(_s, ddof), _s).subs(_s, 0))
     return 2 * sp.log(sigma0) + m * sp.expand_log(drift, force=True)
 
@@ -105,6 +109,7 @@ def variance_log_variance() -> sp.Expr:
 @lru_cache(maxsize=None)
 def variance_mean(ddof: int = 1) -> sp.Expr:
     """``Var(mu_m) = sum_{i<m} E[sigma_i^2] / n``: ``sigma_0^2 m / n`` for ``ddof = 1``."""
+    ddof = check_int(ddof, "ddof", low=0)
     i = sp.Symbol("i", integer=True, nonnegative=True)
     return sp.simplify(sp.summation(expected_variance(ddof).subs(m, i) / n, (i, 0, m - 1)))
 
@@ -130,6 +135,7 @@ def suresh_tail_bound() -> sp.Expr:
 
 def c4_bound_gap_series(order: int = 4) -> sp.Expr:
     """Asymptotic series of ``log c4(n) + 1/(4n - 1)`` as ``n -> oo`` (it starts with ``-3/(16 n^2)``)."""
+    order = check_int(order, "order", low=1, high=12)  # SymPy's series costs grow fast with the order
     x = sp.Symbol("x", positive=True)  # a plain positive symbol: SymPy's series drops terms for integer n
     gap = sp.log(2 / (x - 1)) / 2 + sp.loggamma(x / 2) - sp.loggamma((x - 1) / 2) + 1 / (4 * x - 1)
     return sp.expand(sp.simplify(sp.series(gap, x, sp.oo, order).removeO())).subs(x, n)
@@ -145,9 +151,11 @@ def check_c4_bound(n_values: object = None, *, digits: int = 40) -> np.ndarray:
     """
     import mpmath
 
+    digits = check_int(digits, "digits", low=17, high=10_000)
     if n_values is None:
-        n_values = np.unique(np.concatenate([np.arange(2, 501), np.geomspace(500, 1e8, 100).round()]))
-    ks = np.asarray(n_values, dtype=np.int64)
+        n_values = np.unique(np.concatenate([np.arange(2, 501), np.geomspace(500, 1e8, 100).round()])).astype(np.int64)
+    ks = np.atleast_1d(check_array(n_values, "n_values", integer=True, low=2))
+    check_work(ks.size * 2e4 * (1 + digits / 40) ** 2, f"{ks.size} values of n at digits={digits}", "check fewer values of n")
     out = np.empty(ks.size)
     with mpmath.workdps(digits):
         for j, k in enumerate(ks.tolist()):

@@ -14,6 +14,7 @@ import numpy as np
 import sympy as sp
 
 from .core import solve_linear_recursion
+from .symbols import n, sigma0, t
 
 __all__ = [
     "h",
@@ -29,11 +30,8 @@ __all__ = [
 ]
 
 #: Points per generation, bandwidth, true standard deviation, real fraction ``w = k / n``, generation.
-n = sp.Symbol("n", positive=True)
 h = sp.Symbol("h", positive=True)
-sigma0 = sp.Symbol(r"\sigma_0", positive=True)
 w = sp.Symbol("w", nonnegative=True)
-t = sp.Symbol("t", integer=True, nonnegative=True)
 
 
 def mixed_recursion() -> tuple[sp.Matrix, sp.Matrix, sp.Matrix]:

@@ -20,8 +20,9 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import brentq
 
-from ..validation import check_fraction, check_positive_float, check_positive_int, check_probs
+from ..validation import check_fraction, check_memory, check_positive_float, check_positive_int, check_probs, check_work
 from .core import S0, m, n, s_tilde, solve_linear_recursion
+from .symbols import N, p
 
 __all__ = [
     "C0",
@@ -66,8 +67,6 @@ __all__ = [
 ]
 
 #: Size ``N`` of the real corpus and probability ``p = p_i^(0)`` of one token.
-N = sp.Symbol("N", positive=True, integer=True)
-p = sp.Symbol("p", positive=True)
 
 #: ``alpha = n / (N + n)`` and ``beta = n (n - 1) / (N + n)^2`` (Seddik et al. 2024, Theorem 2).
 alpha = n / (N + n)
@@ -327,6 +326,7 @@ def random_past_V(generations: int, n_value: int) -> np.ndarray:
     """
     generations = check_positive_int(generations, "generations")
     n_value = check_positive_int(n_value, "n_value")
+    check_memory(8 * 3 * generations, f"generations={generations}", "use fewer generations")
     k = np.arange(2, generations + 1, dtype=float)
     survive = np.concatenate([[1.0, 1.0], np.cumprod(1 - 1 / (n_value * k**2))])
     return 1 - survive
@@ -347,6 +347,7 @@ def accumulate_V(generations: int, n_value: int, N_value: int) -> np.ndarray:
     generations = check_positive_int(generations, "generations")
     n_value = check_positive_int(n_value, "n_value")
     N_value = check_positive_int(N_value, "N_value")
+    check_memory(8 * 3 * generations, f"generations={generations}", "use fewer generations")
     sizes = N_value + np.arange(1, generations, dtype=float) * n_value  # A_2 .. A_generations
     survive = (1 - 1 / N_value) * np.cumprod(1 - n_value / sizes**2)
     return 1 - np.concatenate([[1.0, 1 - 1 / N_value], survive])
@@ -383,6 +384,7 @@ def most_recent_h(generations: int, n_value: int, window: int) -> np.ndarray:
     window = check_positive_int(window, "window")
     if window > n_value:
         raise ValueError(f"window must be at most n_value={n_value}, got {window}")
+    check_work(generations * (3 * window**2 + 200), f"generations={generations} x window={window}^2", "use fewer generations or a smaller window")
     per_model = n_value // window
     W = np.ones((1, 1))  # H(0, 0) in units of 1 - S_0
     h = [1.0]
@@ -404,6 +406,9 @@ def most_recent_n_eff(n_value: int, window: int) -> float:
     window = check_positive_int(window, "window")
     if window > n_value:
         raise ValueError(f"window must be at most n_value={n_value}, got {window}")
+    size = window * (window + 1) // 2
+    check_memory(8 * 3 * size**2, f"window={window}: a {size} x {size} matrix", "use a smaller window")
+    check_work(size * (window**2 + 100) + 10 * size**3, f"window={window}: eigenvalues of a {size} x {size} matrix", "use a smaller window")
     per_model = n_value // window
     pairs = [(i, j) for i in range(window) for j in range(i, window)]
     M = np.zeros((len(pairs), len(pairs)))

@@ -18,7 +18,9 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ..validation import check_choice, check_int, check_memory, check_positive_float, check_positive_int, check_real
 from .core import numeric
+from .symbols import sigma
 
 __all__ = [
     "M_acc",
@@ -39,7 +41,6 @@ __all__ = [
 ]
 
 T, d = sp.symbols("T d", positive=True, integer=True)
-sigma = sp.Symbol("sigma", positive=True)
 _ARGS = (T, d, sigma)  # kept under a private name: expected_errors' parameters shadow the symbols
 _n = sp.Symbol("n", positive=True, integer=True)
 _i = sp.Symbol("i", positive=True, integer=True)
@@ -79,7 +80,18 @@ def expected_errors(T: int, d: int, sigma: float, generations: int, mode: str) -
 
     The scale is :func:`error_scale_np` (checked against :func:`error_scale`); the partial sums ``sum_{i<=n} 1/i^2``
     are cumulated in NumPy (``harmonic(n, 2)`` has no NumPy printer).
+
+    Examples
+    --------
+    >>> expected_errors(12, 2, 1.0, 3, "replace").tolist()  # sigma^2 d / (T - d - 1) = 2/9 per generation
+    [0.2222222222222222, 0.4444444444444444, 0.6666666666666666]
     """
+    d = check_positive_int(d, "d")
+    T = check_int(T, "T", low=d + 2)
+    sigma = check_positive_float(sigma, "sigma")
+    generations = check_positive_int(generations, "generations")
+    mode = check_choice(mode, "mode", ("replace", "accumulate"))
+    check_memory(8 * 3 * generations, f"generations={generations}", "use fewer generations")
     scale = float(error_scale_np(T, d, sigma))  # the NumPy twin of error_scale(): no lambdify per call
     i = np.arange(1, generations + 1, dtype=float)
     if mode == "replace":
@@ -124,7 +136,17 @@ def categorical_accumulate_S(S_0: float, n: int, N: int, generations: int) -> np
 
     ``1 - S_1 = (1 - S_0)(1 - 1/N)`` (a histogram of ``N`` real tokens) and
     ``1 - S_{m+1} = (1 - S_m)(1 - n / (N + m n)^2)`` (:func:`categorical_accumulate_factor`).
+
+    Examples
+    --------
+    >>> categorical_accumulate_S(0.5, 10, 10, 2).round(6).tolist()
+    [0.5, 0.55, 0.56125]
     """
+    S_0 = check_real(S_0, "S_0", low=0.0, high=1.0, low_open=True)
+    n = check_positive_int(n, "n")
+    N = check_positive_int(N, "N")
+    generations = check_positive_int(generations, "generations")
+    check_memory(8 * 4 * generations, f"generations={generations}", "use fewer generations")
     from .core import n as n_sym
 
     factor = numeric(categorical_accumulate_factor().subs(n_sym, sp.Symbol("n_")), [M_acc, sp.Symbol("n_")])

@@ -19,6 +19,9 @@ from collections.abc import Mapping
 import numpy as np
 import sympy as sp
 
+from .symbols import N, ratio, t
+from .symbols import sigma_star as sigma  # the true standard deviation sigma_*
+
 __all__ = [
     "L",
     "N",
@@ -28,7 +31,7 @@ __all__ = [
     "eps",
     "expect",
     "kappa",
-    "lam",
+    "ratio",
     "mean_only_error",
     "mean_only_error_np",
     "mean_variance_recursion",
@@ -38,11 +41,9 @@ __all__ = [
     "stationary",
 ]
 
-#: Real samples ``N``, synthetic-to-real ratio ``lambda``, true standard deviation ``sigma*``, generation ``t``.
-N = sp.Symbol("N", positive=True)
-lam = sp.Symbol("lambda", nonnegative=True)
-sigma = sp.Symbol(r"\sigma_*", positive=True)
-t = sp.Symbol("t", integer=True, nonnegative=True)
+#: Real samples ``N``, synthetic-to-real ratio ``lambda = M / N`` (the SymPy symbol ``ratio``, which prints as lambda
+#: but is a different symbol from the real fraction ``theory.symbols.lam``), true standard deviation ``sigma*``, generation ``t``:
+#: all from :mod:`collapse_utils.theory.symbols`.
 
 #: Constants of Bertrand et al. (2024): strong concavity ``kappa`` (their ``alpha``), Lipschitz constant ``L``
 #: of ``x -> Hessian_theta log p_theta(x)``, and ``eps >= W_1(p_theta*, p_data)``.
@@ -72,7 +73,7 @@ def contraction_factor() -> sp.Expr:
     """``a = lambda / (1 + lambda)``: ``E[mu_{t+1} - mu* | mu_t] = a (mu_t - mu*)`` (both real-data schemes)."""
     e = sp.Symbol("e_t", real=True)
     # mu_{t+1} - mu* = (N eps_r + M (e_t + eps_s)) / (N + M); the noises have mean zero
-    mean_next = lam * N * e / (N + lam * N)
+    mean_next = ratio * N * e / (N + ratio * N)
     return sp.simplify(mean_next / e)
 
 
@@ -86,7 +87,7 @@ def mean_only_error(real: str = "fresh") -> dict[str, sp.Expr]:
     """
     e, er, es = sp.symbols("e_t epsilon_r epsilon_s", real=True)
     a = contraction_factor()
-    M = lam * N
+    M = ratio * N
     if real == "fresh":
         e_next = (N * er + M * (e + es)) / (N + M)
         second = expect(e_next**2 - a**2 * e**2, {er: sigma**2 / N, es: sigma**2 / M})
@@ -113,7 +114,7 @@ def mean_variance_recursion(real: str = "fresh") -> tuple[sp.Matrix, sp.Matrix, 
     error adds ``sigma*^2 / N``).  Variances are maximum-likelihood (divisor
     ``N + M``); the fixed real sample's ML variance has mean ``(1 - 1/N) sigma*^2``.
     """
-    M = lam * N
+    M = ratio * N
     e, s2, er, es = sp.symbols("e_t s_t^2 epsilon_r epsilon_s", real=True)
     noise = {er: sigma**2 / N, es: s2 / M}
     if real == "fresh":
@@ -149,12 +150,12 @@ def bertrand_factor() -> sp.Expr:
     exactly when :func:`bertrand_condition` holds.
     """
     c = kappa + eps * L
-    return lam * c / (kappa - lam * c)
+    return ratio * c / (kappa - ratio * c)
 
 
 def bertrand_condition() -> sp.Expr:
     """Bertrand et al.'s sufficient condition for local stability: ``lambda (1 + L eps / kappa) < 1/2``."""
-    return sp.StrictLessThan(lam * (1 + L * eps / kappa), sp.Rational(1, 2))
+    return sp.StrictLessThan(ratio * (1 + L * eps / kappa), sp.Rational(1, 2))
 
 
 def population_map(model: str = "mean-variance") -> dict[str, sp.Matrix]:
@@ -185,14 +186,14 @@ def population_map(model: str = "mean-variance") -> dict[str, sp.Matrix]:
         return -sp.log(2 * sp.pi * vv) / 2 - (var + (mean - mu) ** 2) / (2 * vv)
 
     if model == "mean":
-        J = expected_loglik(0, sigma**2, sigma**2) + lam * expected_loglik(mu_t, sigma**2, sigma**2)
+        J = expected_loglik(0, sigma**2, sigma**2) + ratio * expected_loglik(mu_t, sigma**2, sigma**2)
         mu_next = sp.solve(sp.diff(J, mu), mu)[0]
         new = sp.Matrix([mu_next])
         old = sp.Matrix([mu_t])
         at = {mu_t: 0}
         hess = sp.Matrix([[sp.diff(expected_loglik(0, sigma**2, sigma**2), mu, 2)]])
     elif model == "mean-variance":
-        J = expected_loglik(0, sigma**2, v_pos) + lam * expected_loglik(mu_t, v_t, v_pos)
+        J = expected_loglik(0, sigma**2, v_pos) + ratio * expected_loglik(mu_t, v_t, v_pos)
         mu_next = sp.solve(sp.diff(J, mu), mu)[0]
         v_next = sp.solve(sp.diff(J, v_pos).subs(mu, mu_next), v_pos)[0]
         new = sp.Matrix([mu_next, v_next])

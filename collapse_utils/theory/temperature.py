@@ -10,6 +10,8 @@ from __future__ import annotations
 import sympy as sp
 
 from .core import solve_linear_recursion
+from .symbols import T, lam
+from .symbols import t as _t
 
 __all__ = [
     "T",
@@ -22,9 +24,6 @@ __all__ = [
 ]
 
 #: Temperature ``T`` and real-data fraction ``lambda``.
-T = sp.Symbol("T", positive=True)
-lam = sp.Symbol("lambda", nonnegative=True)
-_t = sp.Symbol("t", integer=True, nonnegative=True)
 
 
 def log_ratio_after(t: sp.Symbol = _t) -> sp.Expr:
