@@ -33,8 +33,9 @@ lab: $(STAMP)  ## open the chapters as notebooks in JupyterLab
 	$(BIN)/jupytext-config set-default-viewer
 	$(BIN)/jupyter lab chapters
 
-benchmark: $(STAMP)  ## speed of the simulation core against plain implementations
+benchmark: $(STAMP)  ## speed of the simulation core and of the explorers' updates against plain implementations
 	$(BIN)/python benchmarks/bench_chain.py
+	$(BIN)/python benchmarks/bench_widgets.py
 
 clean:
 	rm -rf _build .pytest_cache

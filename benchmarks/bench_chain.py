@@ -16,8 +16,8 @@ For every workload it prints
   token or per sample, whichever is fewer, summed over replicas and sampling calls (target <= 3);
 * ``peak MiB``: peak memory traced by ``tracemalloc`` during the library call.
 
-Then it times one widget update (simulate + draw + render to PNG) of every explorer module found by
-``collapse_utils.explorers.available()`` with ``collapse_utils.widgets.time_update``.
+Explorer updates are timed by ``benchmarks/bench_widgets.py`` (kernel side) and
+``benchmarks/bench_live.py`` (in JupyterLab, as a reader feels them).
 All ratios come from one run, so the noise of a shared machine largely cancels in them.
 """
 
@@ -285,29 +285,6 @@ def main(quick: bool = False) -> None:
             f"peak = {mib / (reps * s * 8 / 2**20):.1f} x (replicas * s float64)",
         )
     )
-
-    # Widgets: one update per explorer, discovered at run time.
-    print("\nwidget update (simulate + draw + PNG), best of 3, at each explorer's DEFAULTS:")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from collapse_utils import explorers
-    from collapse_utils.widgets import time_update
-
-    def blank(fig, **_):
-        ax1, ax2 = fig.subplots(1, 2)
-        ax1.plot([0, 1], [0, 1])
-        ax2.plot([0, 1], [1, 0])
-
-    render = time_update(blank, {}, repeats=3)
-    print(f"  {'(matplotlib floor: two empty axes)':<28} {1000 * render:7.0f} ms")
-    for name in explorers.available():
-        try:
-            module = explorers.load(name)
-            seconds = time_update(module.draw, module.DEFAULTS, repeats=3)
-            print(f"  {name:<28} {1000 * seconds:7.0f} ms" + ("" if seconds < 0.1 else "   (over the 100 ms target)"))
-        except Exception as exc:  # another chapter's explorer may be unfinished; report and go on
-            print(f"  {name:<28}  failed: {type(exc).__name__}: {exc}")
 
     worst = min(rows, key=lambda r: r["speedup"])
     print(f"\nsmallest speed-up {worst['speedup']:.0f}x ({worst['name']}); "

@@ -6,6 +6,9 @@ the Monte Carlo summary *and* the theory drawn over it:
 * :func:`reuse_curves` — reuse of real data (none / fixed / fresh / accumulated,
   :func:`collapse_utils.chains.simulate_chain`) with the exact mean squared
   deviation ``E||p^(m) - p||^2`` of every scheme (Part I and II theory);
+* :func:`synthetic_amount_phase` — real corpus ``N`` x synthetic samples ``n`` in the
+  partially synthetic scheme, with the book's deviation bound
+  (:func:`collapse_utils.theory.mixing.deviation_bounds`);
 * :func:`temperature_phase` — share of fresh real data x sampling temperature,
   with the deterministic fixed point of ``collapse_utils.temperature.fixed_points``;
 * :func:`curation_phase` — share of real data x number of candidates ``K``, with
@@ -34,7 +37,8 @@ from .theory.core import S0 as _S0
 from .theory.core import fully_synthetic_S
 from .theory.core import m as _m
 from .theory.core import n as _n
-from .theory.mixing import N as _N, accumulate_V, fresh_real_variance, p as _p, partially_synthetic_S
+from .theory.mixing import N as _N, accumulate_V, deviation_bounds, fresh_real_variance, p as _p, partially_synthetic_S
+from .theory.mixing import R as _R
 from .validation import as_generator, check_positive_int, check_probs
 
 __all__ = [
@@ -44,6 +48,7 @@ __all__ = [
     "editing_phase",
     "reuse_curves",
     "reuse_theory",
+    "synthetic_amount_phase",
     "temperature_phase",
 ]
 
@@ -128,6 +133,46 @@ class PhaseGrid:
     simulated: np.ndarray
     theory: np.ndarray
     collapsed: np.ndarray
+
+
+def synthetic_amount_phase(
+    p0: object,
+    *,
+    Ns: object,
+    ns: object,
+    generations: int,
+    replicas: int,
+    seed: int | np.random.Generator | None = None,
+) -> PhaseGrid:
+    """Deviation ``max_m E||p^(m) - p^(1)||_1`` over (real corpus ``N``, synthetic samples ``n``).
+
+    Each cell simulates the partially synthetic scheme (one fixed real corpus of
+    ``N`` samples, ``n`` synthetic samples per generation) and records the largest,
+    over ``m = 2..generations``, of the Monte Carlo mean deviation from the first
+    model.  ``theory`` is the book's bound ``sqrt(n (1 - 1/N)) R / N``, ``R = sum_i sqrt(p_i (1 - p_i))``
+    (key ``"p"`` of :func:`collapse_utils.theory.mixing.deviation_bounds`), which
+    holds for every ``m >= 2``.  ``collapsed`` is the fraction of replicas whose
+    last model is a single token.
+    """
+    p0 = check_probs(p0, "p0")
+    generations = check_positive_int(generations, "generations")
+    if generations < 2:
+        raise ValueError(f"generations must be at least 2, got {generations}")
+    rng = as_generator(seed)
+    Ns = np.asarray(Ns, dtype=int)
+    ns = np.asarray(ns, dtype=int)
+    sim = np.empty((ns.size, Ns.size))
+    col = np.empty_like(sim)
+    for i, n_v in enumerate(ns):
+        for j, N_v in enumerate(Ns):
+            res = simulate_chain(p0, n=int(n_v), n_real=int(N_v), generations=generations,
+                                 scheme="partially-synthetic", replicas=replicas, seed=rng, record="stats")
+            sim[i, j] = res.l1_first[2:].mean(axis=1).max()
+            col[i, j] = (res.max_prob[-1] == 1).mean()
+    bound = sp.lambdify((_N, _n, _R), deviation_bounds()["p"], "numpy")
+    spread = float(np.sqrt(p0 * (1 - p0)).sum())
+    theory = bound(Ns[None, :].astype(float), ns[:, None].astype(float), spread)
+    return PhaseGrid(x=Ns.astype(float), y=ns.astype(float), simulated=sim, theory=theory, collapsed=col)
 
 
 def temperature_phase(

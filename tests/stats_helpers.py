@@ -53,3 +53,24 @@ def assert_mean_close(
     ratio = np.abs(mean - expected) / tol
     assert np.all(ratio <= 1), f"{what}: worst |mean - expected| is {np.max(ratio):.2f} x the tolerance (z = {z:.2f})"
     return float(np.max(ratio))
+
+
+def assert_mean_below(samples: np.ndarray, bound: np.ndarray | float, *, axis: int = -1, what: str = "") -> float:
+    """Assert that the mean of ``samples`` along ``axis`` does not exceed ``bound`` beyond the rule above.
+
+    The one-sided version of :func:`assert_mean_close`, for theorems that are
+    inequalities: a true bound fails only if the Monte Carlo mean exceeds it by
+    more than ``z`` standard errors.  ``z`` comes from the same two-sided rule, so
+    the false-failure probability is at most half of ``FALSE_FAILURE``.  Returns
+    the largest ``(mean - bound) / tol``.
+    """
+    samples = np.asarray(samples, dtype=float)
+    count = samples.shape[axis]
+    mean = samples.mean(axis=axis)
+    spread = samples.std(axis=axis, ddof=1)
+    bound = np.broadcast_to(np.asarray(bound, dtype=float), mean.shape)
+    z = z_for(int(np.size(mean)))
+    tol = z * spread / np.sqrt(count) + 1e-12
+    excess = (mean - bound) / tol
+    assert np.all(excess <= 1), f"{what}: the mean exceeds the bound by {np.max(excess):.2f} x the tolerance (z = {z:.2f})"
+    return float(np.max(excess))

@@ -121,14 +121,14 @@ def test_math_is_served_by_the_site_itself(built_site):
 
 
 def test_no_dead_widgets(built_site):
-    """Widget cells are not executed on the website; a page with one tells the reader how to run it live."""
+    """No page holds a widget that needs a kernel; every explorer is shown as a working precomputed player."""
     for page in chapter_sources():
         html = (built_site / f"{page}.html").read_text()
         assert "application/vnd.jupyter.widget-view+json" not in html, f"{page}: a dead widget on the page"
         source = (ROOT / f"{page}.md").read_text()
-        if re.search(r"widget\(\)", source):
-            assert ":tags: [skip-execution]" in source, f"{page}: the widget cell must be tagged skip-execution"
-            assert "Run it live" in source, f"{page}: no 'Run it live' note next to the widget"
+        assert "widget()" not in source, f"{page}: show explorers with collapse_utils.widgets.explore(...)"
+        players = html.count('class="cu-player"')
+        assert players == len(re.findall(r"^explore\(", source, re.M)), f"{page}: an explorer without its player"
 
 
 def test_chapters_download_as_notebooks_and_launch_anywhere(built_site):

@@ -59,3 +59,17 @@ def test_bad_input_raises():
         temperature_phase(P0, real_shares=[1.0], temperatures=[1.0], total=10, generations=2, replicas=2)
     with pytest.raises(ValueError):
         editing_phase(T=3, d=5, etas=[0.5], generations=2, replicas=2)
+
+
+def test_synthetic_amount_phase_lies_below_the_books_bound():
+    """Every cell's simulated max_m E||p^(m) - p^(1)||_1 lies below sqrt(n (1-1/N)) R / N, and theory is that bound."""
+    from collapse_utils.collapse_map import synthetic_amount_phase
+
+    grid = synthetic_amount_phase(P0, Ns=[20, 2000], ns=[1, 50], generations=10, replicas=300, seed=7)
+    R = np.sqrt(P0 * (1 - P0)).sum()
+    expected = np.sqrt(np.array([[1], [50]]) * (1 - 1 / np.array([20, 2000]))) * R / np.array([20, 2000])
+    assert np.allclose(grid.theory, expected)
+    assert grid.simulated.shape == (2, 2) and np.all(grid.simulated < grid.theory)
+    assert np.all(grid.collapsed == 0)  # a fixed real corpus of 20 or more samples is never a single token here
+    with pytest.raises(ValueError, match="generations"):
+        synthetic_amount_phase(P0, Ns=[20], ns=[1], generations=1, replicas=2)

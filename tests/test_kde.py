@@ -71,3 +71,17 @@ def test_bad_bandwidth_raises(bad):
 def test_bad_real_fraction_raises():
     with pytest.raises(ValueError, match="real_fraction"):
         simulate_kde(n=10, h=0.3, generations=2, real_fraction=1.2)
+
+
+def test_numpy_twin_of_the_mixed_recursion_equals_the_sympy_derivation():
+    import sympy as sp
+
+    from collapse_utils.theory import kde as th
+
+    exact = [sp.lambdify((th.h, th.n, th.w), part.subs(th.sigma0, 1)) for part in th.mixed_recursion()]
+    for h in (0.05, 0.3, 1.0):
+        for n in (10, 50, 200):
+            for w in (0.0, 0.25, 1.0):
+                for twin, ref in zip(th.mixed_recursion_np(h, n, w), exact):
+                    np.testing.assert_allclose(twin, np.asarray(ref(h, n, w), dtype=float).reshape(twin.shape),
+                                               rtol=1e-12, atol=1e-15)

@@ -63,3 +63,62 @@ def test_bad_input_raises(kwargs):
     mu_star, sigma_star = args.pop("mu_star"), args.pop("sigma_star")
     with pytest.raises(ValueError, match=next(iter(kwargs))):
         simulate_retraining(mu_star, sigma_star, **args)
+
+
+def test_bertrand_condition_is_the_factor_below_one():
+    """lambda (kappa + eps L)/(kappa - lambda (kappa + eps L)) < 1 iff lambda (1 + L eps / kappa) < 1/2 (Bertrand et al. 2024)."""
+    from collapse_utils.theory.stability import L, bertrand_condition, bertrand_factor, eps, kappa
+
+    x = sp.Symbol("x", nonnegative=True)
+    c = kappa + eps * L
+    assert sp.simplify(bertrand_factor().subs(lam, x * kappa / c) - x / (1 - x)) == 0
+    assert sp.simplify(bertrand_condition().lhs - lam * c / kappa) == 0
+    assert bertrand_condition().rhs == sp.Rational(1, 2)
+    # The Gaussian mean: kappa = 1/sigma^2, L = eps = 0 -> bound lambda/(1 - lambda) >= exact lambda/(1 + lambda).
+    gauss = sp.simplify(bertrand_factor().subs({eps: 0, kappa: 1 / sigma**2}))
+    assert sp.simplify(gauss - lam / (1 - lam)) == 0
+    assert sp.simplify(gauss - lam / (1 + lam) - 2 * lam**2 / ((1 - lam) * (1 + lam))) == 0
+
+
+@pytest.mark.parametrize("model", ["mean", "mean-variance"])
+def test_population_map_contracts_for_every_lambda(model):
+    """The infinite-sample retraining map derived from the objective has Jacobian lambda/(1+lambda) Id at the data."""
+    from collapse_utils.theory.stability import population_map
+
+    out = population_map(model)
+    size = out["jacobian"].shape[0]
+    assert sp.simplify(out["jacobian"] - lam / (1 + lam) * sp.eye(size)) == sp.zeros(size, size)
+    assert out["hessian"][0, 0] == -1 / sigma**2
+    with pytest.raises(ValueError, match="model"):
+        population_map("variance")
+
+
+@pytest.mark.parametrize("real", ["fresh", "fixed"])
+def test_contraction_beyond_bertrands_condition(real):
+    """At lambda = 4 and 8 (condition: lambda < 1/2) the mean still contracts by lambda/(1+lambda) per generation."""
+    for ratio in (4.0, 8.0):
+        res = simulate_retraining(0.0, 1.0, n_real=10, lam=ratio, generations=3, real=real, mu_init=3.0,
+                                  replicas=40_000, seed=int(ratio))
+        a = ratio / (1 + ratio)
+        assert_mean_close(res.mu[[1, 3]], 3.0 * a ** np.array([1, 3]), axis=1, what=f"lambda={ratio} ({real})")
+
+
+@pytest.mark.parametrize("real", ["fresh", "fixed"])
+def test_numpy_twins_equal_the_sympy_derivation(real):
+    """The explorer's NumPy forms are the SymPy results (sigma* = 1), and stay finite where powers overflow."""
+    import sympy as sp
+
+    from collapse_utils.theory import stability as th
+
+    solution = sp.lambdify((th.lam, th.N, th.t), th.mean_only_error(real)["solution"].subs(th.sigma, 1))
+    A, b, x0 = (sp.lambdify((th.lam, th.N), part.subs(th.sigma, 1)) for part in th.mean_variance_recursion(real))
+    for lam in (0.25, 1.0, 3.5):
+        for N in (4, 20, 200):
+            t = np.arange(0, 40)
+            np.testing.assert_allclose(th.mean_only_error_np(real, lam, N, t), solution(lam, N, t), rtol=1e-12)
+            for twin, exact in zip(th.mean_variance_recursion_np(real, lam, N), (A, b, x0)):
+                np.testing.assert_allclose(twin, np.asarray(exact(lam, N), dtype=float).reshape(twin.shape), rtol=1e-12)
+    far = th.mean_only_error_np(real, 8.0, 20, np.arange(0, 400))
+    assert np.all(np.isfinite(far))
+    with pytest.raises(ValueError, match="real"):
+        th.mean_only_error_np("stale", 1.0, 10, 1)

@@ -1,13 +1,16 @@
 """Closed forms of ``collapse_utils.theory.mixing`` against exact arithmetic and Monte Carlo of ``simulate_chain``."""
 
+from itertools import combinations
+
 import numpy as np
 import pytest
 import sympy as sp
-from stats_helpers import assert_mean_close
+from stats_helpers import assert_mean_below, assert_mean_close
 
 from collapse_utils.chains import simulate_chain
+from collapse_utils.sampling import sample_counts
 from collapse_utils.theory import mixing as mx
-from collapse_utils.theory.core import S0, m, n, numeric
+from collapse_utils.theory.core import S0, m, n, numeric, s_tilde
 
 P4 = np.array([0.4, 0.3, 0.2, 0.1])
 R = 20_000
@@ -161,3 +164,106 @@ def test_law_with_S0():
         mx.law_with_S0(600, 52, 0.01)
     with pytest.raises(ValueError, match="support"):
         mx.law_with_S0(10, 52, 0.1)
+
+
+# ---- Theorem 4, the no-collapse bound and the book's deviation bound -----------------------------
+
+
+def test_most_balanced_split_matches_brute_force():
+    """pi_q = max_A min{q(A), 1 - q(A)} by the subset-sum recursion equals enumeration of all subsets."""
+    rng = np.random.default_rng(0)
+    counts = sample_counts(np.tile(np.full(6, 1 / 6), (30, 1)), 17, rng)
+    got = mx.most_balanced_split(counts)
+    for row, value in zip(counts, got):
+        masses = [sum(row[list(A)]) for r in range(7) for A in combinations(range(6), r)]
+        assert value == max(min(x, 17 - x) for x in masses) / 17
+    assert mx.most_balanced_split([5, 5]) == 0.5 and mx.most_balanced_split([9, 1]) == 0.1
+    with pytest.raises(ValueError, match="counts"):
+        mx.most_balanced_split([[1, 2], [1, 1]])
+
+
+def test_varphi_value_matches_sympy_and_its_limit():
+    """varphi(x) = ln((1-x)/x)/(1-2x) decreases to varphi(1/2) = 2; the NumPy path fills the removable singularity."""
+    xs = np.array([0.05, 0.2, 0.4, 0.49, 0.49995, 0.5])
+    exact = [2.0 if v == 0.5 else float(mx.varphi().subs(mx.x, v)) for v in xs]
+    assert np.allclose(mx.varphi_value(xs), exact, rtol=1e-9)
+    assert np.all(np.diff(mx.varphi_value(xs)) < 0)
+    with pytest.raises(ValueError, match="x_value"):
+        mx.varphi_value(0.6)
+
+
+def test_theorem4_proof_step_and_zeta():
+    """The printed step drops N n / (2 (N+n)^2); Theorem 4 at zeta = 1/2 is Theorem 3."""
+    step = mx.theorem4_zeta_step()
+    assert sp.simplify(step["gap"] - mx.N * n / (2 * (mx.N + n) ** 2)) == 0
+    assert sp.simplify(2 * step["printed"] - mx.theorem4_zeta()) == 0
+    assert np.isclose(mx.theorem4_bound(100, 10, 600, 0.5), mx.theorem3_bound(100, 10, 600), rtol=1e-12)
+    assert mx.theorem4_bound(100, 10, 600, 0.3) < mx.theorem3_bound(100, 10, 600)
+
+
+def test_theorem4_step3_holds_at_figure4_sizes():
+    """E pi_(p^(k)) <= zeta (printed) along the chain, N = 100, n = 10, 52-token law with S_0 = 0.4 (one-sided rule)."""
+    law = mx.law_with_S0(600, 52, 0.4)
+    law = law[law > 0]
+    rng = np.random.default_rng(5)
+    pi1 = mx.most_balanced_split(sample_counts(np.tile(law, (4000, 1)), 100, rng))
+    lam1 = float(np.mean(pi1 * (1 - pi1)))
+    zeta = float(mx.theorem4_zeta().subs({mx.Lambda1: lam1, mx.N: 100, n: 10}))
+    assert zeta < 0.49  # informative here: below the trivial pi <= 1/2
+    res = simulate_chain(law, n=10, n_real=100, generations=20, scheme="partially-synthetic", replicas=1000, seed=6)
+    pis = np.array([mx.most_balanced_split(np.rint(res.probs[k] * 110).astype(int)) for k in (2, 5, 10, 20)])
+    assert_mean_below(pis, zeta, axis=1, what="E pi_k <= zeta")
+
+
+def test_no_collapse_gamma_is_the_stationary_value_and_is_reached():
+    """S_m < 1 - gamma (Seddik App. B.3) with equality in the limit: Monte Carlo S_60 = 1 - gamma, S_m below it.
+
+    At m = 60 the gap (1 - 1/N)(alpha/N)(1 - S_0) beta^(m-1) / D is below 1e-6 (beta <= 0.79), far inside the tolerance.
+    """
+    assert sp.simplify(1 - mx.no_collapse_gamma() - mx.stationary()["S_inf"]) == 0
+    gamma = numeric(mx.no_collapse_gamma(), [mx.N, n, S0])
+    floor = numeric(mx.no_collapse_gamma_floor(), [sp.Symbol("alpha", positive=True), S0])
+    s0 = float(P4 @ P4)
+    for N_value, n_value in [(2, 20), (10, 10)]:
+        res = simulate_chain(P4, n=n_value, n_real=N_value, generations=60, scheme="partially-synthetic",
+                             replicas=10_000, seed=30 + N_value, record="stats")
+        ceiling = 1 - gamma(N_value, n_value, s0)
+        assert_mean_close(res.sigma[60], ceiling, what=f"S_60 = 1 - gamma (N={N_value})")
+        assert_mean_below(res.sigma[[1, 2, 5, 20]], ceiling, axis=1, what="S_m < 1 - gamma")
+        a_value = n_value / (N_value + n_value)
+        assert floor(a_value, s0) <= gamma(N_value, n_value, s0) + 1e-15 < 1 - s0 + 1e-15
+    assert np.isclose(gamma(2, 20, s0), floor(20 / 22, s0))
+
+
+def test_deviation_bound_derivation():
+    """u_(k+1) = alpha (c + u_k), u_1 = 0 solves to c alpha (1 - alpha^k)/(1 - alpha) < c n / N; binomial variance q(1-q)/n."""
+    dev = mx.deviation_bound_step()
+    c, k = dev["c"], dev["k"]
+    a = mx.alpha
+    for kv in range(1, 6):  # the recursion, exactly, at N = 7, n = 3
+        at = {mx.N: 7, n: 3, c: 1}
+        assert sp.simplify((dev["u"].subs(k, kv + 1) - a * (c + dev["u"].subs(k, kv))).subs(at)) == 0
+    assert dev["u"].subs(k, 0) == 0
+    assert sp.simplify(dev["limit"] - c * n / mx.N) == 0
+    q = sp.Symbol("q", positive=True)
+    assert sp.simplify(dev["mad"] - q * (1 - q) / n) == 0
+    b = {key: numeric(e, [mx.N, n, s_tilde, S0, mx.R]) for key, e in mx.deviation_bounds().items()}
+    law = mx.law_with_S0(600, 52, 0.1)
+    law = law[law > 0]
+    args = (100, 10, 52, float(law @ law), mx.root_spread(law))
+    assert b["l2"](*args) < b["p"](*args) < b["S0"](*args) < b["support"](*args)
+    assert np.isclose(b["support"](*args), np.sqrt(510) / 100)
+
+
+@pytest.mark.parametrize("N_value, n_value", [(30, 3), (30, 100), (300, 10), (3000, 1000)])
+def test_deviation_bound_monte_carlo(N_value, n_value):
+    """E||p^(m) - p^(1)||_1 < sqrt(n (1-1/N)) R / N (book's bound) and < the exact-second-moment bound, m = 2..25."""
+    law = mx.law_with_S0(600, 52, 0.1)
+    law = law[law > 0]
+    res = simulate_chain(law, n=n_value, n_real=N_value, generations=25, scheme="partially-synthetic",
+                         replicas=2000, seed=N_value + n_value, record="stats")
+    bounds = {key: numeric(e, [mx.N, n, S0, mx.R])(N_value, n_value, float(law @ law), mx.root_spread(law))
+              for key, e in mx.deviation_bounds().items() if key in ("p", "l2")}
+    ms = [2, 5, 25]
+    assert_mean_below(res.l1_first[ms], bounds["p"], axis=1, what="triangle-inequality bound")
+    assert_mean_below(res.l1_first[ms], bounds["l2"], axis=1, what="second-moment bound")

@@ -58,6 +58,7 @@ def _drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, conte
 
 def setup(app: Sphinx) -> dict[str, Any]:
     os.environ["COLLAPSE_PROGRESS"] = "0"  # inherited by the kernels that execute the chapters
+    os.environ["COLLAPSE_BOOK_BUILD"] = "1"  # explorers show precomputed frames (collapse_utils.widgets.explore)
     app.add_config_value("book_site_branch", "gh-pages", "html")
     app.connect("html-page-context", _colab_to_notebook, priority=502)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)  # after the theme's launch buttons (501)

@@ -12,6 +12,7 @@ __all__ = [
     "c4",
     "collapse_time_bounds",
     "fully_synthetic_S",
+    "fully_synthetic_S_np",
     "fully_synthetic_S_recursion",
     "iterate_affine",
     "m",
@@ -103,6 +104,15 @@ def fully_synthetic_S() -> sp.Expr:
     if sp.simplify(solved - closed) != 0:  # pragma: no cover - a failed derivation must not pass silently
         raise AssertionError(f"rsolve gave {solved}, which is not eq. (6)")
     return closed
+
+
+def fully_synthetic_S_np(m: object, n: object, S0: object) -> np.ndarray:
+    """NumPy twin of :func:`fully_synthetic_S` (eq. (6)) for explorers: no SymPy at run time.
+
+    ``tests/test_theory.py`` checks it against the SymPy derivation on a grid.
+    """
+    m, n, S0 = (np.asarray(v, dtype=float) for v in (m, n, S0))
+    return 1 - (1 - 1 / n) ** m * (1 - S0)
 
 
 def rho_bounds() -> tuple[sp.Expr, sp.Expr]:

@@ -10,6 +10,7 @@ fitted KDE, i.e. the variance (divisor ``n``) of its points plus ``h^2``.
 
 from __future__ import annotations
 
+import numpy as np
 import sympy as sp
 
 from .core import solve_linear_recursion
@@ -23,6 +24,7 @@ __all__ = [
     "t",
     "w",
     "mixed_recursion",
+    "mixed_recursion_np",
     "mixed_stationary",
 ]
 
@@ -84,3 +86,14 @@ def mise0() -> sp.Expr:
     self_term = phi0(2 * h**2) / n + (1 - 1 / n) * phi0(2 * h**2 + 2 * sigma0**2)
     cross = phi0(h**2 + 2 * sigma0**2)
     return self_term - 2 * cross + phi0(2 * sigma0**2)
+
+
+def mixed_recursion_np(h: float, n: float, w: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """NumPy twin of :func:`mixed_recursion` with ``sigma0 = 1``: ``(A, b, x0)`` for the explorer.
+
+    ``tests/test_kde.py`` checks it against the SymPy derivation.
+    """
+    A = np.array([[(1 - w) * (n - 1) / n, w * (1 - w)], [(1 - w) / n, (1 - w) ** 2]])
+    b = np.array([h**2 + w - w / n, w / n])
+    x0 = np.array([h**2 + 1 - 1 / n, 1 / n])
+    return A, b, x0

@@ -20,35 +20,49 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import brentq
 
-from ..validation import check_fraction, check_positive_float, check_positive_int
-from .core import S0, m, n, solve_linear_recursion
+from ..validation import check_fraction, check_positive_float, check_positive_int, check_probs
+from .core import S0, m, n, s_tilde, solve_linear_recursion
 
 __all__ = [
-    "N",
     "C0",
     "C1",
     "G_n",
+    "Lambda1",
+    "N",
+    "R",
     "accumulate_V",
     "alpha",
     "beta",
     "corollary11_max_n",
+    "deviation_bound_step",
+    "deviation_bounds",
     "fresh_real_deviation_first",
     "fresh_real_variance",
     "fresh_real_variance_ratio",
     "law_with_S0",
+    "most_balanced_split",
     "most_recent_h",
     "most_recent_n_eff",
+    "no_collapse_gamma",
+    "no_collapse_gamma_floor",
     "p",
-    "partially_synthetic_S",
     "partially_synthetic_nu",
     "partially_synthetic_recursion",
+    "partially_synthetic_S",
     "random_past_V",
     "random_past_V_limit",
+    "root_spread",
     "stationary",
     "sum_over_tokens",
     "theorem2_S",
     "theorem3_bound",
+    "theorem4_bound",
+    "theorem4_zeta",
+    "theorem4_zeta_step",
     "tolerance_n",
+    "varphi",
+    "varphi_value",
+    "x",
 ]
 
 #: Size ``N`` of the real corpus and probability ``p = p_i^(0)`` of one token.
@@ -400,3 +414,201 @@ def most_recent_n_eff(n_value: int, window: int) -> float:
         M[:, col] = [out[a, b] for a, b in pairs]
     lam = float(np.max(np.abs(np.linalg.eigvals(M))))
     return 1 / (1 - lam)
+
+
+# ---------------------------------------------------------------------------------------------
+# Theorem 4 (the zeta / varphi(zeta) bound), the no-collapse bound and the book's deviation bound
+# ---------------------------------------------------------------------------------------------
+
+#: Argument ``x`` of ``varphi`` (Lemma 1) and ``Lambda_1 = E max_A p^(1)(A) p^(1)(A^c)`` (Theorem 4).
+x = sp.Symbol("x", positive=True)
+Lambda1 = sp.Symbol("Lambda_1", nonnegative=True)
+#: ``R = sum_i sqrt(p_i (1 - p_i))``, the spread of ``p^(0)`` that the book's deviation bound uses.
+R = sp.Symbol("R", positive=True)
+
+
+def varphi() -> sp.Expr:
+    """``varphi(x) = ln((1 - x) / x) / (1 - 2x)`` on ``(0, 1/2)`` (Seddik et al. 2024, Lemma 1; Mardia et al. 2020).
+
+    It decreases from ``+inf`` to its limit ``varphi(1/2) = 2``; :func:`varphi_value`
+    evaluates it with that limit filled in.
+    """
+    return sp.log((1 - x) / x) / (1 - 2 * x)
+
+
+def varphi_value(x_value: object) -> np.ndarray:
+    """NumPy value of :func:`varphi` for ``x`` in ``(0, 1/2]``, with ``varphi(1/2) = 2``.
+
+    Near ``1/2`` the series ``varphi(1/2 - d) = 2 + (8/3) d^2 + O(d^4)`` replaces the
+    ``0/0`` quotient.
+    """
+    xv = np.asarray(x_value, dtype=float)
+    if np.any(~np.isfinite(xv)) or np.any(xv <= 0) or np.any(xv > 0.5):
+        raise ValueError(f"x_value must lie in (0, 1/2], got {x_value!r}")
+    d = 0.5 - xv
+    near = d < 1e-4
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exact = np.log((1 - xv) / xv) / (1 - 2 * xv)
+    return np.where(near, 2 + 8 / 3 * d**2, exact)
+
+
+def most_balanced_split(counts: object) -> np.ndarray:
+    """``pi_q = max_A min{q(A), 1 - q(A)}`` for histograms ``q = counts / total`` (Seddik et al. 2024, eq. 12).
+
+    ``pi_q`` is the mass of the subset of tokens closest to one half; since
+    ``u (1 - u)`` increases on ``[0, 1/2]``, also ``max_A q(A) q(A^c) = pi_q (1 - pi_q)``.
+    For integer counts the attainable masses are found by a subset-sum recursion
+    over the tokens (exact, ``O(s x total)`` per histogram).
+
+    Parameters
+    ----------
+    counts : array_like of int, shape (s,) or (replicas, s)
+        Token counts of one or several histograms with the same total.
+
+    Returns
+    -------
+    ndarray, shape () or (replicas,)
+        ``pi_q`` for each histogram.
+    """
+    c = np.asarray(counts)
+    if c.ndim not in (1, 2) or c.size == 0 or not np.issubdtype(c.dtype, np.number):
+        raise ValueError(f"counts must be a non-empty 1-D or 2-D array of counts, got shape {c.shape}")
+    if np.any(c < 0) or np.any(c != np.round(c)):
+        raise ValueError("counts must be non-negative integers")
+    c2 = np.atleast_2d(c).astype(np.int64)
+    totals = c2.sum(axis=1)
+    if np.any(totals != totals[0]) or totals[0] == 0:
+        raise ValueError("counts must have the same positive total in every row")
+    total = int(totals[0])
+    j = np.arange(total + 1)
+    reach = np.zeros((c2.shape[0], total + 1), dtype=bool)
+    reach[:, 0] = True
+    for col in c2.T:  # reach[r, k]: some subset of the tokens seen so far has k counts
+        idx = j[None, :] - col[:, None]
+        reach |= np.take_along_axis(reach, np.clip(idx, 0, None), axis=1) & (idx >= 0)
+    best = np.where(reach & (2 * j <= total)[None, :], j, -1).max(axis=1)
+    out = best / total
+    return out[0] if c.ndim == 1 else out
+
+
+def theorem4_zeta(corrected: bool = False) -> sp.Expr:
+    """``zeta`` of Theorem 4 (Seddik et al. 2024, App. B.3) as a function of ``Lambda_1``, ``N`` and ``n``.
+
+    ``zeta = 1/2 - (1/2 - 2 Lambda_1) (N / (N + n))^2`` as printed.  The step of the
+    proof that produces it bounds ``E max_A p^(k+1)(A) p^(k+1)(A^c)`` by
+    ``(1 - alpha)^2 Lambda_1 + alpha^2/4 + alpha (1 - alpha)`` and then rewrites this
+    as ``1/4 - (1/4 - Lambda_1)(1 - alpha)^2``, which drops ``alpha (1 - alpha)/2``
+    (:func:`theorem4_zeta_step`).  ``corrected=True`` returns twice the bound
+    actually proved, ``zeta + alpha (1 - alpha)`` (cap it at ``1/2``: ``pi_q <= 1/2``).
+    """
+    zeta = sp.Rational(1, 2) - (sp.Rational(1, 2) - 2 * Lambda1) * (N / (N + n)) ** 2
+    return zeta + alpha * (1 - alpha) if corrected else zeta
+
+
+def theorem4_zeta_step() -> dict[str, sp.Expr]:
+    """Derive the bound on ``E max_A p^(k+1)(A) p^(k+1)(A^c)`` in the proof of Theorem 4.
+
+    With ``a = p^(1)(A)``, ``b = p_hat^(k)(A)`` and ``p^(k+1) = (1 - alpha) p^(1) + alpha p_hat^(k)`` (eq. 17),
+    ``P (1 - P)`` with ``P = p^(k+1)(A)`` expands into ``(1-alpha)^2 a(1-a) + alpha^2 b(1-b) + alpha(1-alpha)(a + b - 2ab)``;
+    bounding ``a(1-a) <= Lambda``, ``b(1-b) <= 1/4`` and ``a + b - 2ab <= 1`` gives ``"proved"``.
+
+    Returns
+    -------
+    dict
+        ``"expansion"`` (the three-term identity, checked), ``"proved"`` (the bound in
+        ``Lambda_1``), ``"printed"`` (``1/4 - (1/4 - Lambda_1)(1 - alpha)^2``) and
+        ``"gap"`` (``proved - printed``, equal to ``alpha (1 - alpha) / 2``).
+    """
+    a_, b_, al = sp.symbols("a b alpha_", nonnegative=True)
+    P = (1 - al) * a_ + al * b_
+    three = (1 - al) ** 2 * a_ * (1 - a_) + al**2 * b_ * (1 - b_) + al * (1 - al) * (a_ + b_ - 2 * a_ * b_)
+    if sp.expand(P * (1 - P) - three) != 0:  # pragma: no cover - a failed derivation must not pass
+        raise AssertionError("the convex-combination expansion does not hold")
+    proved = ((1 - al) ** 2 * Lambda1 + al**2 / 4 + al * (1 - al)).subs(al, alpha)
+    printed = sp.Rational(1, 4) - (sp.Rational(1, 4) - Lambda1) * (1 - alpha) ** 2
+    return {"expansion": three, "proved": proved, "printed": printed, "gap": sp.factor(sp.simplify(proved - printed))}
+
+
+def theorem4_bound(N_value: float, n_value: float, s: float, zeta: float) -> float:
+    """Right-hand side of Theorem 4, eq. (16): ``(1/N) sqrt(n pi / varphi(zeta)) G_n(s)``.
+
+    With ``varphi(zeta) >= 2`` this is at most Theorem 3's bound (:func:`theorem3_bound`),
+    with equality at ``zeta = 1/2``.
+    """
+    N_value = check_positive_float(N_value, "N_value")
+    n_value = check_positive_float(n_value, "n_value")
+    return float(np.sqrt(n_value * np.pi / varphi_value(zeta)) * G_n(n_value, s) / N_value)
+
+
+def no_collapse_gamma() -> sp.Expr:
+    """``gamma`` of the no-collapse bound ``S_m < 1 - gamma`` (Seddik et al. 2024, App. B.3, after Theorem 2).
+
+    Strict for ``n >= 2``; for ``n = 1``, ``beta = 0`` and ``S_m = 1 - gamma`` from ``m = 2`` on.
+
+    ``gamma = (1 - 1/N)(1 + alpha)(1 - S_0) / (1 + (1 + 1/N) alpha)``; ``1 - gamma`` is the
+    stationary value ``S_inf`` of :func:`stationary`.  For ``N >= 2`` it lies in
+    ``[(1 + alpha)(1 - S_0)/(2 + 3 alpha), 1 - S_0)`` (:func:`no_collapse_gamma_floor`).
+    """
+    return (1 - 1 / N) * (1 + alpha) * (1 - S0) / (1 + (1 + 1 / N) * alpha)
+
+
+def no_collapse_gamma_floor() -> sp.Expr:
+    """The smallest ``gamma`` over ``N >= 2``: ``(1 + alpha)(1 - S_0) / (2 + 3 alpha)`` (``N = 2``), in terms of ``alpha``."""
+    a_ = sp.Symbol("alpha", positive=True)
+    return (1 + a_) * (1 - S0) / (2 + 3 * a_)
+
+
+def deviation_bound_step() -> dict[str, sp.Expr]:
+    """The recursion behind the book's deviation bound, solved (proof of Theorem 3, eq. 18, with an elementary step).
+
+    The proof of Theorem 4 gives ``u_{k+1} <= alpha (c + u_k)``, ``u_1 = 0``, for
+    ``u_k = E||p^(k) - p^(1)||_1`` and any ``c >= E||p_hat^(k) - p^(k)||_1``.  Solving
+    the equality gives ``u_{k+1} = c alpha (1 - alpha^k) / (1 - alpha) < c n / N``.
+    The book takes ``c = sqrt((1 - 1/N)/n) R`` with ``R = sum_i sqrt(p_i (1 - p_i))``
+    (Jensen on each binomial coordinate, then ``Var p_i^(k) >= Var p_i^(1)``).
+
+    Returns
+    -------
+    dict
+        ``"u"`` (``u_{k+1}`` as a function of ``k`` and ``c``), ``"limit"`` (``k -> oo``),
+        ``"gap"`` (``limit - u = c alpha^(k+1) / (1 - alpha) > 0``), ``"c"`` and ``"k"`` (the symbols),
+        ``"mad"`` (``E (p_hat_i - q)^2`` for ``n p_hat_i ~ Bin(n, q)``, from the moment generating function).
+    """
+    c, q = sp.symbols("c q", positive=True)
+    k = sp.Symbol("k", integer=True, positive=True)
+    # u_{k+1} = alpha (c + u_k) with u_1 = 0: index j = k - 1 >= 0.
+    j = sp.Symbol("j", integer=True, nonnegative=True)
+    u = solve_linear_recursion(alpha, alpha * c, sp.Integer(0), j).subs(j, k)
+    closed = c * alpha * (1 - alpha**k) / (1 - alpha)
+    if sp.simplify(u - closed) != 0:  # pragma: no cover - a failed derivation must not pass
+        raise AssertionError(f"rsolve gave {u}")
+    limit = sp.simplify(c * alpha / (1 - alpha))  # alpha^k -> 0 since 0 < alpha < 1
+    mean_K, second_K = _binomial_moments(n, q)
+    mad = sp.simplify(second_K / n**2 - 2 * q * mean_K / n + q**2)
+    return {"u": closed, "limit": limit, "gap": sp.simplify(limit - closed), "mad": sp.factor(mad), "c": c, "k": k}
+
+
+def deviation_bounds() -> dict[str, sp.Expr]:
+    """The book's bounds on ``E||p^(m) - p^(1)||_1``, ``m >= 2``, in the partially synthetic scheme.
+
+    ``"p"``: ``sqrt(n (1 - 1/N)) R / N`` (the paper's proof of Theorem 3 with the
+    elementary step of :func:`deviation_bound_step`); ``"S0"``: ``sqrt(n s~ (1 - S_0)) / N``
+    and ``"support"``: ``sqrt(n (s~ - 1)) / N``, each larger than the one before
+    (Cauchy-Schwarz ``R <= sqrt(s~ (1 - S_0))`` and ``S_0 >= 1/s~``).  ``"l2"``:
+    ``sqrt(alpha (1 - 1/N) / (N D)) R`` with ``D = 1 + (1 + 1/N) alpha``, from the exact
+    second moments of :func:`stationary` instead of the triangle inequality; it stays
+    bounded as ``n -> oo``.  ``R = sum_i sqrt(p_i (1 - p_i))`` (:func:`root_spread`).
+    """
+    D = 1 + (1 + 1 / N) * alpha
+    return {
+        "p": sp.sqrt(n * (1 - 1 / N)) * R / N,
+        "S0": sp.sqrt(n * s_tilde * (1 - S0)) / N,
+        "support": sp.sqrt(n * (s_tilde - 1)) / N,
+        "l2": sp.sqrt(alpha * (1 - 1 / N) / (N * D)) * R,
+    }
+
+
+def root_spread(p0: object) -> float:
+    """``R = sum_i sqrt(p_i (1 - p_i))`` of a distribution (the constant of :func:`deviation_bounds`)."""
+    p0 = check_probs(p0, "p0")
+    return float(np.sqrt(p0 * (1 - p0)).sum())

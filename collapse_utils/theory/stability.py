@@ -1,10 +1,12 @@
 """Closed forms for retraining a Gaussian on real plus synthetic data (the book's own analysis).
 
-Bertrand et al. (2024) prove local stability of iterative retraining when the
-proportion of real data is large enough; we could not read their theorem
-statements.  The formulas here are exact results for the Gaussian models of
-:func:`collapse_utils.stability.simulate_retraining`, derived by the book:
-``N`` real and ``M = lambda N`` synthetic samples per generation.
+Bertrand et al. (2024) prove local stability of iterative retraining when
+``lambda (1 + L eps / kappa) < 1/2`` (:func:`bertrand_condition`,
+:func:`bertrand_factor`).  The other formulas here are exact results for the
+Gaussian models of :func:`collapse_utils.stability.simulate_retraining`, derived
+by the book: ``N`` real and ``M = lambda N`` synthetic samples per generation,
+and the infinite-sample retraining map (:func:`population_map`), which contracts
+by ``lambda / (1 + lambda)`` for every ``lambda``.
 
 Every second moment is computed by :func:`expect`, which expands a polynomial
 in independent zero-mean noises and replaces ``E[eps^2]`` by its variance.
@@ -14,15 +16,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import sympy as sp
 
 __all__ = [
+    "L",
     "N",
+    "bertrand_condition",
+    "bertrand_factor",
     "contraction_factor",
+    "eps",
     "expect",
+    "kappa",
     "lam",
     "mean_only_error",
+    "mean_only_error_np",
     "mean_variance_recursion",
+    "mean_variance_recursion_np",
+    "population_map",
     "sigma",
     "stationary",
 ]
@@ -32,6 +43,12 @@ N = sp.Symbol("N", positive=True)
 lam = sp.Symbol("lambda", nonnegative=True)
 sigma = sp.Symbol(r"\sigma_*", positive=True)
 t = sp.Symbol("t", integer=True, nonnegative=True)
+
+#: Constants of Bertrand et al. (2024): strong concavity ``kappa`` (their ``alpha``), Lipschitz constant ``L``
+#: of ``x -> Hessian_theta log p_theta(x)``, and ``eps >= W_1(p_theta*, p_data)``.
+kappa = sp.Symbol("kappa", positive=True)
+L = sp.Symbol("L", nonnegative=True)
+eps = sp.Symbol("varepsilon", nonnegative=True)
 
 
 def expect(expr: sp.Expr, variances: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
@@ -122,3 +139,103 @@ def mean_variance_recursion(real: str = "fresh") -> tuple[sp.Matrix, sp.Matrix, 
 def stationary(A: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
     """Fixed point ``(I - A)^-1 b`` of ``x -> A x + b``."""
     return sp.simplify((sp.eye(A.shape[0]) - A).LUsolve(b))
+
+
+def bertrand_factor() -> sp.Expr:
+    """Contraction factor ``lambda (kappa + eps L) / (kappa - lambda (kappa + eps L))`` (Bertrand et al. 2024).
+
+    The local Lipschitz constant of the retraining map near ``theta*`` under
+    their three assumptions (``kappa`` is their ``alpha``).  It is below one
+    exactly when :func:`bertrand_condition` holds.
+    """
+    c = kappa + eps * L
+    return lam * c / (kappa - lam * c)
+
+
+def bertrand_condition() -> sp.Expr:
+    """Bertrand et al.'s sufficient condition for local stability: ``lambda (1 + L eps / kappa) < 1/2``."""
+    return sp.StrictLessThan(lam * (1 + L * eps / kappa), sp.Rational(1, 2))
+
+
+def population_map(model: str = "mean-variance") -> dict[str, sp.Matrix]:
+    """Derive the infinite-sample retraining map of a Gaussian from the objective and its Jacobian at the data.
+
+    Generation ``t + 1`` maximises ``E_data log p_theta + lambda E_{p_theta_t} log p_theta``
+    with data ``N(mu*, sigma*^2)`` (``mu* = 0``) and ``p_theta = N(mu, v)``; for a Gaussian
+    ``q``, ``E_q log N(x; mu, v) = -log(2 pi v)/2 - (Var q + (E q - mu)^2) / (2 v)``.
+    The stationarity conditions are solved for ``theta_{t+1}`` and differentiated
+    with respect to ``theta_t`` at the fixed point ``theta* = (0, sigma*^2)``.
+
+    Parameters
+    ----------
+    model : {"mean", "mean-variance"}
+        Fit the mean only (``v = sigma*^2`` known) or both parameters.
+
+    Returns
+    -------
+    dict
+        ``"map"``: ``theta_{t+1}`` as a column; ``"jacobian"`` at ``theta*``;
+        ``"hessian"``: the Hessian of ``E_data log p_theta`` at ``theta*`` (its
+        smallest eigenvalue in absolute value is the strong concavity ``kappa``).
+    """
+    mu, v, mu_t, v_t = sp.symbols("mu v mu_t v_t", real=True)
+    v_pos = sp.Symbol("v", positive=True)
+
+    def expected_loglik(mean: sp.Expr, var: sp.Expr, vv: sp.Expr) -> sp.Expr:
+        return -sp.log(2 * sp.pi * vv) / 2 - (var + (mean - mu) ** 2) / (2 * vv)
+
+    if model == "mean":
+        J = expected_loglik(0, sigma**2, sigma**2) + lam * expected_loglik(mu_t, sigma**2, sigma**2)
+        mu_next = sp.solve(sp.diff(J, mu), mu)[0]
+        new = sp.Matrix([mu_next])
+        old = sp.Matrix([mu_t])
+        at = {mu_t: 0}
+        hess = sp.Matrix([[sp.diff(expected_loglik(0, sigma**2, sigma**2), mu, 2)]])
+    elif model == "mean-variance":
+        J = expected_loglik(0, sigma**2, v_pos) + lam * expected_loglik(mu_t, v_t, v_pos)
+        mu_next = sp.solve(sp.diff(J, mu), mu)[0]
+        v_next = sp.solve(sp.diff(J, v_pos).subs(mu, mu_next), v_pos)[0]
+        new = sp.Matrix([mu_next, v_next])
+        old = sp.Matrix([mu_t, v_t])
+        at = {mu_t: 0, v_t: sigma**2}
+        data = expected_loglik(0, sigma**2, v)
+        hess = sp.hessian(data, (mu, v)).subs({mu: 0, v: sigma**2})
+    else:
+        raise ValueError(f"model must be 'mean' or 'mean-variance', got {model!r}")
+    jac = sp.simplify(new.jacobian(old).subs(at))
+    return {"map": sp.simplify(new), "jacobian": jac, "hessian": sp.simplify(hess)}
+
+
+# -- NumPy twins for the explorer (no SymPy at run time; tests/test_stability.py checks them) -----------------
+
+
+def mean_only_error_np(real: str, lam: float, N: float, t: object) -> object:
+    """NumPy twin of ``mean_only_error(real)["solution"]`` with ``sigma* = 1``, written in the stable form.
+
+    With ``a = lambda / (1 + lambda)``: fresh real data gives
+    ``(1 + lambda + lambda a^{2t}) / (N (1 + 2 lambda))``, a fixed real sample
+    ``(1 + 3 lambda - lambda a^{2t}) / (N (1 + 2 lambda))``; no power of
+    ``1 + lambda`` is formed, so nothing overflows for large ``t``.
+    """
+    t = np.asarray(t, dtype=float)
+    decay = lam * (lam / (1 + lam)) ** (2 * t)
+    if real == "fresh":
+        return (1 + lam + decay) / (N * (1 + 2 * lam))
+    if real == "fixed":
+        return (1 + 3 * lam - decay) / (N * (1 + 2 * lam))
+    raise ValueError(f"real must be 'fresh' or 'fixed', got {real!r}")
+
+
+def mean_variance_recursion_np(real: str, lam: float, N: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """NumPy twin of :func:`mean_variance_recursion` with ``sigma* = 1``: ``(A, b, x0)`` as float arrays."""
+    q = (1 + lam) ** 2
+    A = np.array([[lam**2 / q, lam / (N * q)], [lam / q, lam * (N * lam + N - 1) / (N * q)]])
+    if real == "fresh":
+        b = np.array([1 / (N * q), (N * lam + N - 1) / (N * q)])
+        x0 = np.array([1 / N, 1 - 1 / N])
+    elif real == "fixed":
+        b = np.array([0.0, (N - 1) / (N * (1 + lam))])
+        x0 = np.array([0.0, 1 - 1 / N])
+    else:
+        raise ValueError(f"real must be 'fresh' or 'fixed', got {real!r}")
+    return A, b, x0
