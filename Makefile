@@ -36,6 +36,7 @@ lab: $(STAMP)  ## open the chapters as notebooks in JupyterLab
 benchmark: $(STAMP)  ## speed of the simulation core and of the explorers' updates against plain implementations
 	$(BIN)/python benchmarks/bench_chain.py
 	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_gpt.py --quick
 
 clean:
 	rm -rf _build .pytest_cache
