@@ -175,11 +175,11 @@ CONFIGS: dict[str, GPTConfig] = {
         dropout=0.0,
         learning_rate=3e-3,
         batch_size=32,
-        steps=80,
-        warmup_steps=8,
-        train_chars=30_000,
+        steps=40,
+        warmup_steps=4,
+        train_chars=15_000,
         seeds=2,
-        n_probes=100,
+        n_probes=64,
     ),
 }
 
