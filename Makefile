@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: book test lab student clean benchmark
+.PHONY: book test lab bench-live student clean benchmark
 
 $(STAMP): requirements.txt requirements-test.txt constraints.txt pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -18,6 +18,7 @@ book: $(STAMP)  ## build the website into _build/html (every chapter executed, w
 	rm -rf _build/html _build/jupyter_execute
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Open _build/html/index.html (math, figures and animations work offline)"
+	@echo "Portable notebooks (Colab, the .ipynb download): _build/html/_notebooks/"
 
 student: $(STAMP)  ## the student edition (same sources, solutions hidden) into _build/student/_build/html
 	$(BIN)/python tools/student_config.py _build/student_config.yml
@@ -28,10 +29,22 @@ student: $(STAMP)  ## the student edition (same sources, solutions hidden) into 
 test: $(STAMP)  ## run the whole test suite: unit tests, a full build of the book, browser tests
 	COLLAPSE_PROGRESS=0 $(BIN)/python -m pytest
 
-lab: $(STAMP)  ## open the chapters as notebooks in JupyterLab
-	$(BIN)/python -m pip install -q jupyterlab==4.6.6  # jupytext is already pinned in requirements.txt
-	$(BIN)/jupytext-config set-default-viewer
-	$(BIN)/jupyter lab chapters
+# `make lab` keeps every Jupyter setting, runtime file and cache inside .jupyter/ of this repository:
+# nothing in $HOME changes. The one committed file, .jupyter/labconfig/default_setting_overrides.json,
+# opens the chapters (.md) as notebooks (what `jupytext-config set-default-viewer` writes into ~/.jupyter).
+# As root (most containers) JupyterLab needs --allow-root; extra options go in LAB_ARGS.
+LAB_DIR = $(CURDIR)/.jupyter
+LAB_ENV = JUPYTER_CONFIG_DIR=$(LAB_DIR) JUPYTER_DATA_DIR=$(LAB_DIR)/data JUPYTER_RUNTIME_DIR=$(LAB_DIR)/runtime \
+	JUPYTERLAB_SETTINGS_DIR=$(LAB_DIR)/lab/user-settings JUPYTERLAB_WORKSPACES_DIR=$(LAB_DIR)/lab/workspaces \
+	IPYTHONDIR=$(LAB_DIR)/ipython MPLCONFIGDIR=$(LAB_DIR)/matplotlib \
+	npm_config_cache=$(LAB_DIR)/npm  # jupyter-lsp asks npm for its prefix, and npm would log into ~/.npm
+LAB_ARGS ?=
+
+lab: $(STAMP)  ## open the chapters as notebooks in JupyterLab (settings stay in .jupyter/ of the repository)
+	$(LAB_ENV) $(BIN)/jupyter lab $$(test "$$(id -u)" = 0 && echo --allow-root) $(LAB_ARGS) chapters
+
+bench-live: $(STAMP)  ## live widget latency in real JupyterLab + Chromium (needs /usr/bin/chromium)
+	$(BIN)/python benchmarks/bench_live.py $(BENCH_ARGS)
 
 benchmark: $(STAMP)  ## speed of the simulation core and of the explorers' updates against plain implementations
 	$(BIN)/python benchmarks/bench_chain.py

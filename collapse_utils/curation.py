@@ -107,7 +107,7 @@ def expected_update(p: object, r: object, K: int, *, real_fraction: float = 0.0,
 
     ``p_{t+1} = phi p_data + (1 - phi) p_t H^K_{p_t}`` with ``phi = real_fraction``
     (``phi = 1 / (1 + lambda)`` for real and synthetic data mixed ``1 : lambda``,
-    as the book's notes recall the paper's setting).  ``p_data`` defaults to ``p``.
+    as in the stability chapter).  ``p_data`` defaults to ``p``.
     """
     p = check_probs(p, "p")
     phi = check_fraction(real_fraction, "real_fraction")

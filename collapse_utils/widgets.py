@@ -229,23 +229,3 @@ def time_update(module: ModuleType, values: Mapping[str, Any] | None = None, *, 
         best = min(best, time.perf_counter() - start)
     return best
 
-
-def explorer(draw: Any, controls: Mapping[str, Any], defaults: Mapping[str, Any], *, figsize=(8.0, 3.4)):
-    """Transitional: the former clear-and-redraw widget, kept until every explorer has a ``Sketch`` draw."""
-    import ipywidgets as w
-    import matplotlib.pyplot as plt
-    from IPython.display import display
-
-    boxes = {name: make_control(name, spec, defaults[name]) for name, spec in controls.items()}
-    out = w.Output()
-
-    def update(**values: Any) -> None:
-        with out:
-            out.clear_output(wait=True)
-            fig = plt.figure(figsize=figsize)
-            draw(fig, **values)
-            display(fig)
-            plt.close(fig)
-
-    w.interactive_output(update, boxes)
-    return w.VBox([w.HBox(list(boxes.values()), layout=w.Layout(flex_flow="row wrap")), out])

@@ -132,17 +132,18 @@ def test_no_dead_widgets(built_site):
 
 
 def test_chapters_download_as_notebooks_and_launch_anywhere(built_site):
+    """The .ipynb download and Colab open the portable notebook (tests/test_portable.py checks its content)."""
     import nbformat
 
     for page in chapter_sources():
-        notebook = built_site / "_sources" / f"{page}.ipynb"
-        assert notebook.is_file(), f"{page}: no .ipynb in the site"
+        notebook = built_site / "_notebooks" / f"{page}.ipynb"
+        assert notebook.is_file(), f"{page}: no portable .ipynb in the site"
         nb = nbformat.read(notebook, as_version=4)
         nbformat.validate(nb)
         assert any(cell.get("outputs") for cell in nb.cells if cell.cell_type == "code"), f"{page}: notebook not executed"
         html = (built_site / f"{page}.html").read_text()
-        assert f'_sources/{page}.ipynb"' in html, f"{page}: no download link to the notebook"
-        assert re.search(rf'href="https://colab\.research\.google\.com/github/[^"]+/_sources/{page}\.ipynb"', html), (
+        assert f'_notebooks/{page}.ipynb"' in html, f"{page}: no download link to the notebook"
+        assert re.search(rf'href="https://colab\.research\.google\.com/github/[^"]+/blob/gh-pages/_notebooks/{page}\.ipynb"', html), (
             f"{page}: the Colab button does not open the notebook"
         )
         assert re.search(rf'href="https://mybinder\.org/v2/gh/[^"]+\?urlpath=lab/tree/{page}\.md"', html), (
@@ -151,7 +152,8 @@ def test_chapters_download_as_notebooks_and_launch_anywhere(built_site):
 
 
 def test_student_edition_hides_solutions(tmp_path):
-    """`make student`'s configuration, built on the template chapter: exercises stay, solutions go."""
+    """`make student`'s configuration, built on the template chapter: exercises stay, solutions go,
+    from the pages, the downloads, the portable notebooks and the launch buttons alike."""
     import subprocess
     import sys
 
@@ -171,11 +173,30 @@ def test_student_edition_hides_solutions(tmp_path):
     # the full strict build is tested above, and the edition differs only in hide_solutions.
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    html = (tmp_path / "_build" / "html" / "chapters" / "statistical-model.html").read_text()
+    site = tmp_path / "_build" / "html"
+    html = (site / "chapters" / "statistical-model.html").read_text()
     source = (ROOT / "chapters" / "statistical-model.md").read_text()
     assert len(re.findall(r'class="[^"]*\bexercise\b', html)) == source.count(":::{exercise}") > 0
     assert not re.search(r'class="[^"]*\bsolution\b', html), "the student edition shows a solution"
     assert "(student edition)" in html
+
+    # Nothing the student site serves holds a solution: not the download menu's copies of the
+    # sources (_sources/), not the portable notebooks (_notebooks/), not the search index.
+    solutions = re.findall(r"^:::\{solution\}[^\n]*\n(?::[^\n]*\n)*\n?(.*?)^:::$", source, re.S | re.M)
+    assert solutions
+    snippets = [line.strip() for body in solutions for line in body.splitlines() if len(line.strip()) > 30]
+    snippets = [line for line in snippets if source.count(line) == 1]  # only in a solution
+    assert snippets
+    served = [p for p in site.rglob("*") if p.is_file() and p.suffix in (".md", ".txt", ".ipynb", ".html", ".js")]
+    assert any(p.parent.name == "chapters" and p.suffix == ".ipynb" and "_notebooks" in p.parts for p in served)
+    leaks = {str(p.relative_to(site)): s[:60] for p in served for s in snippets if s in p.read_text(errors="ignore")}
+    assert not leaks, f"the student edition serves solution text: {leaks}"
+    assert ":::{exercise}" in (site / "_sources" / "chapters" / "statistical-model.md").read_text()
+
+    # Its Colab and Binder buttons open the student notebook under student/ of the site branch.
+    assert re.search(r'colab\.research\.google\.com/github/[^"]+/blob/gh-pages/student/_notebooks/chapters/statistical-model\.ipynb"', html)
+    assert re.search(r'mybinder\.org/v2/gh/[^"/]+/[^"/]+/gh-pages\?urlpath=lab/tree/student/_notebooks/chapters/statistical-model\.ipynb"', html)
+    assert "_sources/chapters/statistical-model.ipynb" not in html
 
 
 @pytest.mark.parametrize("page", chapter_sources())

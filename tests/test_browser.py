@@ -96,7 +96,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True)
+        # Headless Chromium hides scroll bars unless told not to; the overflow test needs them drawn.
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True,
+                                      ignore_default_args=["--hide-scrollbars"])
         yield chromium
         chromium.close()
 
@@ -215,5 +217,144 @@ def test_page_in_browser(browser, site_url, built_site, artifacts, page):
         tab.screenshot(path=str(artifacts / f"{page.replace('/', '__')}.png"), full_page=True)
         assert not external, f"{page}: requests to other hosts (the site must work offline): {external}"
         assert not errors, f"{page}: JavaScript errors: {errors}"
+    finally:
+        ctx.close()
+
+
+# --- Nothing cut off, every figure readable (issue 16 §1) -------------------------------------------
+
+# For every display equation, table, figure image, code block and cell output in the article column:
+# if its content is wider than the box it is shown in, that box must scroll sideways with a visible
+# scroll bar, and no box may stick out of the column (where the page would cut it off or overflow).
+_OVERFLOWS = """(mathMustFit) => {
+  const col = document.querySelector('article.bd-article') || document.querySelector('main');
+  const cs = getComputedStyle(col);
+  const colLeft = col.getBoundingClientRect().left + parseFloat(cs.paddingLeft);
+  const colRight = col.getBoundingClientRect().right - parseFloat(cs.paddingRight);
+  const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const clips = el => getComputedStyle(el).overflowX !== 'visible';
+  const scrollbar = el => {
+    const s = getComputedStyle(el);
+    return el.offsetHeight - el.clientHeight - parseFloat(s.borderTopWidth) - parseFloat(s.borderBottomWidth);
+  };
+  const describe = el => {
+    const text = (el.getAttribute('aria-label') || el.textContent || el.getAttribute('alt') || '').trim();
+    return el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' +
+           el.className.split(' ')[0] : '') + ' "' + text.replace(/\\s+/g, ' ').slice(0, 70) + '"';
+  };
+  const selectors = ['mjx-container[display="true"]', 'div.math', 'table', 'figure', 'img',
+                     'div.cell_output', 'div.cell_output pre', 'div.highlight pre'];
+  const problems = [];
+  const seen = new Set();
+  for (const el of col.querySelectorAll(selectors.join(','))) {
+    if (seen.has(el) || !el.offsetParent) continue;        // hidden (e.g. a closed dropdown): not shown
+    seen.add(el);
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) continue;
+    // 0. On a desktop window a display equation fits its column outright (STYLE.md: break long displays).
+    if (mathMustFit && el.matches('mjx-container[display="true"]') && el.scrollWidth > el.clientWidth + 1)
+      problems.push('display equation wider than the column (' + el.scrollWidth + ' px of ' + el.clientWidth +
+                    '): ' + describe(el));
+    // 1. Content wider than the element itself: it must scroll visibly, not be clipped.
+    if (el.scrollWidth > el.clientWidth + 1 && clips(el)) {
+      if (!scrolls(el)) problems.push('clipped (overflow hidden): ' + describe(el));
+      else if (scrollbar(el) < 1) problems.push('scrolls without a visible scroll bar: ' + describe(el));
+    }
+    // 2. The element's extent (its box, or its spilled content) must fit the nearest box that scrolls,
+    //    or the column.
+    const right = clips(el) ? r.right : Math.max(r.right, r.left + el.scrollWidth);
+    let box = el.parentElement;
+    while (box && box !== col && !clips(box)) box = box.parentElement;
+    if (box && box !== col && col.contains(box)) {
+      const b = box.getBoundingClientRect();
+      if (right > b.right + 1) {
+        if (!scrolls(box)) problems.push('cut off by ' + describe(box) + ': ' + describe(el));
+        else if (scrollbar(box) < 1) problems.push('scrolls without a visible scroll bar: ' + describe(box));
+      }
+    } else if (right > colRight + 1 || r.left < colLeft - 1) {
+      problems.push('wider than the column (' + Math.round(right - colLeft) + ' px of ' +
+                    Math.round(colRight - colLeft) + '): ' + describe(el));
+    }
+  }
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+    const widest = Array.from(document.querySelectorAll('body *'))
+      .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .filter(e => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
+                       if (clips(a)) return false;
+                     return true; })
+      .filter(e => !Array.from(e.children).some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+      .slice(0, 3).map(describe).join('; ');
+    problems.push('the page itself scrolls sideways (' + document.documentElement.scrollWidth + ' px): ' + widest);
+  }
+  return {problems: [...new Set(problems)], column: colRight - colLeft};
+}"""
+
+# Rendered pixel scale of every figure image of a cell output: rendered width / natural width.
+_FIGURE_SCALES = """() => Array.from(document.querySelectorAll('article div.cell_output img, article figure img'))
+  .filter(i => i.offsetParent && i.naturalWidth > 0 && /\\.png($|\\?)/.test(i.currentSrc || i.src))
+  .map(i => ({src: (i.currentSrc || i.src).split('/').pop().slice(0, 16), alt: (i.alt || '').trim(),
+              scale: i.getBoundingClientRect().width / i.naturalWidth}))"""
+
+MIN_TEXT_PX = 8.0
+
+
+def _open_page(browser, site_url, page, width):
+    """A tab on ``page`` at viewport ``width``, with MathJax done and every image loaded."""
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
+    ctx.route("**/*", lambda r: r.continue_() if urlsplit(r.request.url).hostname in ("127.0.0.1", None)
+              else r.abort())
+    tab = ctx.new_page()
+    tab.goto(f"{site_url}/{page}.html", wait_until="load")
+    tab.evaluate(_WAIT_MATHJAX)
+    tab.evaluate(_LOAD_IMAGES)
+    return ctx, tab
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("page", toc_pages())
+def test_nothing_cut_off(browser, site_url, artifacts, page, width):
+    """Issue 16 §1: no equation, table, figure or output is wider than its column without a scroll bar.
+
+    At 1280 px display equations must fit the column outright (long ones are broken over lines); at
+    390 px they, like tables and outputs, may scroll sideways with a visible scroll bar.
+    """
+    ctx, tab = _open_page(browser, site_url, page, width)
+    try:
+        result = tab.evaluate(_OVERFLOWS, width >= 1000)
+        if result["problems"]:
+            tab.screenshot(path=str(artifacts / f"overflow-{width}-{page.replace('/', '__')}.png"), full_page=True)
+        assert not result["problems"], (
+            f"{page} at {width} px (column {result['column']:.0f} px):\n" + "\n".join(result["problems"])
+        )
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_figure_text_at_least_8px(browser, site_url, page):
+    """Issue 16 §1: figure text is at least 8 px once the figure is scaled into the column at 1280 px.
+
+    A figure's text is ``size_pt * dpi / 72`` pixels in the PNG (matplotlib's inline backend saves at
+    ``figure.dpi``), times the scale at which the page shows the PNG.  The smallest font of each
+    figure is read from the code of the cell that draws it (matched by its alt text; the chapter's
+    smallest font when no cell matches); the scale is measured.
+    At 390 px a phone reader zooms figures, so the rule is checked at the desktop width.
+    """
+    from figure_text import book_dpi, figure_alt_fonts, smallest_font_pt
+
+    chapter = ROOT / f"{page}.md"
+    if not chapter.is_file():
+        pytest.skip(f"{page} is not a markdown chapter")
+    source = chapter.read_text(encoding="utf-8")
+    by_alt, chapter_pt = figure_alt_fonts(source), smallest_font_pt(source)
+    ctx, tab = _open_page(browser, site_url, page, 1280)
+    try:
+        small = []
+        for f in tab.evaluate(_FIGURE_SCALES):
+            size_pt = by_alt.get(f["alt"], chapter_pt)
+            px = size_pt * book_dpi() / 72 * f["scale"]
+            if px < MIN_TEXT_PX:
+                small.append(f"{f['src']} ({f['alt'][:60]}...): {size_pt:g} pt at scale {f['scale']:.2f} -> {px:.1f} px")
+        assert not small, f"{page}: figure text below {MIN_TEXT_PX:g} px:\n" + "\n".join(small)
     finally:
         ctx.close()

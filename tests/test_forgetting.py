@@ -124,3 +124,10 @@ def test_bad_input():
         simulate_poisson(1.0, n=0, generations=3)
     with pytest.raises(ValueError, match="probs"):
         loss_times(np.zeros((3, 4)))
+
+
+def test_unigram_survival_numpy_twin_equals_the_sympy_expression():
+    from collapse_utils.theory.forgetting import unigram_survival_np
+
+    cs, gs = np.meshgrid(np.geomspace(1e-4, 1e3, 15), g_sequence(60), indexing="ij")
+    np.testing.assert_allclose(unigram_survival_np(cs, gs), numeric(unigram_survival(), [c, g])(cs, gs), rtol=1e-9)

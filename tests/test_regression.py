@@ -91,3 +91,11 @@ def test_categorical_accumulate_matches_simulate_chain():
     assert_mean_close(res.sigma, expected, axis=1, what="accumulate S_m")
     limit = float(categorical_accumulate_limit().subs({n: 50, S0: 0.38}))
     np.testing.assert_allclose(categorical_accumulate_S(0.38, 50, 50, 200_000)[-1], limit, rtol=1e-5)
+
+
+def test_error_scale_numpy_twin_equals_the_sympy_expression():
+    from collapse_utils.theory.core import numeric
+    from collapse_utils.theory.regression import error_scale_np
+
+    Ts, ds, ss = np.meshgrid([4, 8, 20, 200], [1, 2, 5], [0.1, 1.0, 3.0], indexing="ij")
+    np.testing.assert_allclose(error_scale_np(Ts, ds, ss), numeric(error_scale(), [T, d, sigma])(Ts, ds, ss), rtol=1e-13)

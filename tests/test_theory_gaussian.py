@@ -95,3 +95,17 @@ def test_c4_bound_and_tail_bound():
     slack = z_for(gens.size) * np.sqrt(0.25 / tail.shape[1])
     assert np.all(tail.mean(axis=1) <= bound + slack)
 
+
+
+@pytest.mark.parametrize("ddof", [0, 1])
+def test_numpy_twins_equal_the_sympy_expressions(ddof):
+    """The explorers' NumPy twins agree with the derived SymPy expressions on a grid."""
+    from collapse_utils.theory.gaussian import expected_log_variance_np, expected_sigma_np, suresh_tail_bound_np
+
+    ms, ns, s0s = np.meshgrid([0, 1, 7, 100, 2500], [2, 3, 10, 100, 150], [0.5, 1.0, 2.0], indexing="ij")
+    np.testing.assert_allclose(expected_sigma_np(ms, ns, s0s, ddof),
+                               numeric(expected_sigma(ddof), ARGS)(ms, ns, s0s), rtol=1e-9)  # rounding x m = 2500
+    np.testing.assert_allclose(expected_log_variance_np(ms, ns, s0s, ddof),
+                               numeric(expected_log_variance(ddof), ARGS)(ms, ns, s0s), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(suresh_tail_bound_np(ms, ns, s0s, 0.1),
+                               numeric(suresh_tail_bound(), [m, n, sigma0, eps])(ms, ns, s0s, 0.1), rtol=1e-12)

@@ -267,3 +267,12 @@ def test_deviation_bound_monte_carlo(N_value, n_value):
     ms = [2, 5, 25]
     assert_mean_below(res.l1_first[ms], bounds["p"], axis=1, what="triangle-inequality bound")
     assert_mean_below(res.l1_first[ms], bounds["l2"], axis=1, what="second-moment bound")
+
+
+def test_numpy_twins_equal_the_sympy_expressions():
+    """The explorers' NumPy twins agree with the derived SymPy expressions on a grid."""
+    ms, Ns, ns, s0s = np.meshgrid([1, 2, 5, 40, 199], [10, 100, 1000], [1, 10, 999], [0.05, 0.1, 0.5], indexing="ij")
+    S = numeric(mx.theorem2_S(+1), [m, mx.N, n, S0])
+    np.testing.assert_allclose(mx.theorem2_S_np(ms, Ns, ns, s0s), S(ms, Ns, ns, s0s), rtol=1e-12)
+    v = numeric(mx.fresh_real_variance_ratio(), [m, mx.N, n])
+    np.testing.assert_allclose(mx.fresh_real_variance_ratio_np(ms, Ns, ns), v(ms, Ns, ns), rtol=1e-12)

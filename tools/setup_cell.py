@@ -92,26 +92,31 @@ def apply(path: Path, root: Path = ROOT) -> bool:
     return new_text != text
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def run_cli(doc: str, canonical, find_problems, rewrite, argv: list[str] | None = None) -> int:
+    """The ``--print`` / ``--check`` / ``--apply`` command line shared by the chapter-cell tools."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--print", action="store_true", help="print the canonical block")
-    group.add_argument("--check", action="store_true", help="check the chapters")
-    group.add_argument("--apply", action="store_true", help="rewrite the chapters' set-up blocks")
+    group.add_argument("--print", action="store_true", help="print the canonical text")
+    group.add_argument("--check", action="store_true", help="check the chapters (exit 1 on a problem)")
+    group.add_argument("--apply", action="store_true", help="rewrite the chapters in place")
     parser.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args(argv)
     if args.print:
-        print(canonical_block())
+        print(canonical().rstrip("\n"))
         return 0
     status = 0
     for path in args.files:
         if args.apply:
-            print(f"{path}: {'updated' if apply(path) else 'already canonical'}")
+            print(f"{path}: {'updated' if rewrite(path) else 'already canonical'}")
         else:
-            for problem in problems(path):
+            for problem in find_problems(path):
                 print(f"{path}: {problem}")
                 status = 1
     return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_cli(__doc__, canonical_block, problems, apply, argv)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,13 @@
 """One module per chapter widget.
 
 Each module defines ``CONTROLS`` (compact control specs), ``DEFAULTS`` (their
-initial values), ``draw(fig, **values)`` (simulate and draw onto a figure) and
-``widget()`` (the live explorer).  :func:`available` lists them, so that the
-benchmark and the tests cover every widget of the book without a notebook.
+initial values), ``SITE`` (the one to three controls that move on the website,
+with their precomputed values), ``FIGSIZE`` and ``draw(target, **values)``
+(simulate and draw with a :class:`~collapse_utils.plotting.Sketch`, so that a
+second call only updates the data of existing artists).
+:func:`collapse_utils.widgets.explore` shows one live in a kernel and as
+precomputed frames on the website.  :func:`available` lists them, so that the
+benchmarks and the tests cover every explorer of the book without a notebook.
 """
 
 from __future__ import annotations

@@ -1,22 +1,26 @@
-"""Widget of the chapter *The rate of forgetting*: which words of a Zipf–Mandelbrot vocabulary survive."""
+"""Explorer of the chapter *The rate of forgetting*: which words of a Zipf–Mandelbrot vocabulary survive."""
 
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.ticker import FormatStrFormatter, NullFormatter
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator, NullFormatter
 
 from ..chains import simulate_chain
-from ..plotting import PALETTE, THEORY_COLOR
-from ..theory.forgetting import c, g, g_sequence, unigram_survival
-from ..theory.core import numeric
-from ..widgets import explorer
+from ..plotting import PALETTE, THEORY_COLOR, Sketch, sketched
+from ..theory.forgetting import g_sequence, unigram_survival_np
+
+__all__ = ["ALPHABET", "CONTROLS", "COUNT_RANGE", "DEFAULTS", "FIGSIZE", "REPLICAS", "SITE", "draw", "zipf_mandelbrot"]
 
 CONTROLS = {"n": (100, 5000, 100), "a": (0.5, 2.5, 0.1), "b": (0.0, 10.0, 0.1), "generations": (1, 60, 1)}
 DEFAULTS = {"n": 1000, "a": 1.0, "b": 2.7, "generations": 20}
+#: The controls that move on the website, and their precomputed values.
+SITE = {"n": [100, 200, 500, 1000, 2000, 5000], "a": [0.5, 1.0, 1.5, 2.0, 2.5]}
+FIGSIZE = (10.0, 3.6)
+#: Vocabulary size and replicas behind the Monte Carlo survival and vocabulary.
 ALPHABET, REPLICAS = 1000, 40
-
-_SURVIVAL = numeric(unigram_survival(), [c, g])
+#: Fixed range of expected counts ``c = n p_i`` shown: words far below it are gone, words above it stay.
+COUNT_RANGE = (1e-2, 1e4)
+_GRID = np.geomspace(*COUNT_RANGE, 200)
 
 
 def zipf_mandelbrot(size: int, a: float, b: float) -> np.ndarray:
@@ -25,33 +29,34 @@ def zipf_mandelbrot(size: int, a: float, b: float) -> np.ndarray:
     return p / p.sum()
 
 
-def draw(fig: Figure, *, n: int, a: float, b: float, generations: int, seed: int = 0) -> None:
+@sketched
+def draw(s: Sketch, *, n: int, a: float, b: float, generations: int, seed: int = 0) -> None:
     """Left: survival of each word after ``generations`` against its expected count; right: vocabulary size."""
     probs = zipf_mandelbrot(ALPHABET, a, b)
     res = simulate_chain(probs, n=n, generations=generations, replicas=REPLICAS, seed=seed, record="stats")
     counts = n * probs
-    alive = (res.final > 0).mean(axis=0)
     gs = g_sequence(generations)
-    if hasattr(fig, "set_layout_engine"):
-        fig.set_layout_engine("constrained")
-    ax_surv, ax_vocab = fig.subplots(1, 2)
-    ax_surv.semilogx(counts, alive, ".", ms=3, color=PALETTE[0], label=f"MC, {REPLICAS} replicas")
-    grid = np.geomspace(counts.min(), counts.max(), 200)
-    ax_surv.semilogx(grid, _SURVIVAL(grid, gs[-1]), color=THEORY_COLOR, label=r"$1 - e^{-c\,g_k}$")
-    ax_surv.xaxis.set_major_formatter(FormatStrFormatter("%g"))  # plain labels: mathtext ticks are slow to lay out
-    ax_surv.xaxis.set_minor_formatter(NullFormatter())
-    ax_surv.set(xlabel="expected count $c = n p_i$", ylabel="P(word alive)", ylim=(-0.02, 1.02),
-                title=f"after k = {generations} generations")
-    ax_surv.legend(fontsize=8, loc="upper left")
+    ax_surv, ax_vocab = s.subplots(1, 2)
+    s.plot(ax_surv, "alive", counts, (res.final > 0).mean(axis=0), ".", ms=3, color=PALETTE[0],
+           label="Monte Carlo, per word")
+    s.plot(ax_surv, "survival", _GRID, unigram_survival_np(_GRID, gs[-1]), color=THEORY_COLOR,
+           label=r"$1 - e^{-c\,g_k}$")
+    s.text(ax_surv, "k", 0.98, 0.04, f"after k = {generations} generations", ha="right", fontsize=9,
+           transform=ax_surv.transAxes)
+    s.legend(ax_surv, fontsize=8, loc="upper left")
 
     ks = np.arange(generations + 1)
-    expected = np.concatenate([[ALPHABET], _SURVIVAL(counts[None, :], gs[:, None]).sum(axis=1)])
-    ax_vocab.plot(ks, res.support.mean(axis=1), "o", ms=3, color=PALETTE[0], label="MC mean vocabulary")
-    ax_vocab.plot(ks, expected, color=THEORY_COLOR, label=r"$\sum_i 1 - e^{-n p_i g_k}$ (Cor. 1, lower)")
-    ax_vocab.set(xlabel="generation $k$", ylabel="distinct words", title=f"n = {n}, a = {a:g}, b = {b:g}")
-    ax_vocab.legend(fontsize=8)
+    expected = np.concatenate([[ALPHABET], unigram_survival_np(counts[None, :], gs[:, None]).sum(axis=1)])
+    s.plot(ax_vocab, "vocabulary", ks, res.support.mean(axis=1), "o", ms=3, color=PALETTE[0],
+           label="Monte Carlo mean")
+    s.plot(ax_vocab, "expected", ks, expected, color=THEORY_COLOR, label=r"$\sum_i 1 - e^{-n p_i g_k}$ (Cor. 1, lower)")
+    s.legend(ax_vocab, fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2)
 
-
-def widget():
-    """The live explorer: corpus size, Zipf–Mandelbrot parameters and generations."""
-    return explorer(draw, CONTROLS, DEFAULTS)
+    if s.first:
+        ax_surv.set(xlabel="expected count $c = n p_i$", ylabel="P(word alive)", xscale="log", xlim=COUNT_RANGE,
+                    ylim=(-0.02, 1.02))
+        ax_surv.xaxis.set_major_formatter(FormatStrFormatter("%g"))  # plain labels: mathtext ticks are slow to lay out
+        ax_surv.xaxis.set_minor_formatter(NullFormatter())
+        ax_vocab.set(xlabel="generation $k$", ylabel="distinct words", ylim=(0, 1.04 * ALPHABET))
+        ax_vocab.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_vocab.set_xlim(-0.5, generations + 0.5)

