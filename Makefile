@@ -49,6 +49,7 @@ bench-live: $(STAMP)  ## live widget latency in real JupyterLab + Chromium (need
 benchmark: $(STAMP)  ## speed of the simulation core and of the explorers' updates against plain implementations
 	$(BIN)/python benchmarks/bench_chain.py
 	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_gpt.py --quick
 
 # Mutation testing (mutmut, configured in pyproject.toml [tool.mutmut]); slow: hours for the whole package
 # on two cores.  MUTATE narrows it, e.g. make mutation MUTATE='collapse_utils.chains.* collapse_utils.sampling.*'

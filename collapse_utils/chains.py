@@ -118,7 +118,7 @@ def chain_statistics(probs: np.ndarray, first: np.ndarray, truth: np.ndarray) ->
     --------
     >>> p = np.array([[0.5, 0.5, 0.0]])
     >>> stats = chain_statistics(p, p, np.full((1, 3), 1 / 3))
-    >>> float(stats["sigma"][0]), int(stats["support"][0]), round(float(stats["l1_truth"][0]), 6)
+    >>> float(stats["collision"][0]), int(stats["support"][0]), round(float(stats["l1_truth"][0]), 6)
     (0.5, 2, 0.666667)
     """
     probs = check_prob_rows(probs, "probs", ndim=2)
@@ -446,7 +446,7 @@ def simulate_chain(
     Examples
     --------
     >>> res = simulate_chain([0.5, 0.3, 0.2], n=20, generations=30, replicas=500, seed=0)
-    >>> res.probs.shape, bool(res.sigma[-1].mean() > res.sigma[0].mean())  # ||p||^2 grows towards collapse
+    >>> res.probs.shape, bool(res.collision[-1].mean() > res.collision[0].mean())  # ||p||^2 grows towards collapse
     ((31, 500, 3), True)
 
     Notes

@@ -1,10 +1,8 @@
-"""Recursive training of a character n-gram model on its own text.
+"""Recursive training of a language model on its own text: one loop, any model class.
 
-The experiment of Seddik et al. (2024, section 4.1, Figure 5), run with the
-paper's own model class (the n-gram table of :mod:`collapse_utils.ngram`).
-Generation ``m = 1`` is fitted on the real training text of ``N`` characters.
-Every later generation ``m >= 2`` is fitted on a corpus of the **same size**
-``N``:
+The experiment of Seddik et al. (2024, section 4.1, Figure 5).  Generation
+``m = 1`` is fitted on the real training text of ``N`` characters.  Every later
+generation ``m >= 2`` is fitted on a corpus of the **same size** ``N``:
 
 * a fixed real part: ``round(f * N / block)`` blocks of ``block`` consecutive
   real characters, chosen at random once per replica and reused unchanged in
@@ -17,11 +15,21 @@ Every later generation ``m >= 2`` is fitted on a corpus of the **same size**
 This is the partially synthetic scheme of the statistical model (fixed real
 data plus fresh samples of the previous model) with, in each context ``h``,
 ``N_h`` real and ``n_h`` synthetic samples where ``N_h / (N_h + n_h) ~ f``.
+
+The loop does not know which model it trains.  A *model class* (see
+:class:`ModelClass`) fits one model per replica on a :class:`~collapse_utils.ngram.Corpus`
+and returns an object with the methods of :class:`FittedModels`: sample a
+corpus, sample a text, give next-token laws for a batch of contexts and the
+held-out cross-entropy.  Two model classes exist: :class:`NgramClass` (the
+character n-gram of :mod:`collapse_utils.ngram`, the model of the paper's
+theory; the default) and :class:`collapse_utils.gpt.GPTFamily` (a small
+transformer, the model class of the paper's experiment).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -37,7 +45,117 @@ from .ngram import (
 )
 from .validation import as_generator, check_fraction, check_memory, check_positive_int, check_token_ids
 
-__all__ = ["LoopResult", "run_loop"]
+__all__ = ["SETTINGS", "FittedModels", "LoopResult", "ModelClass", "NgramClass", "run_loop"]
+
+#: The paper's three settings: name -> real fraction ``f`` of every corpus after the first.
+SETTINGS: dict[str, float] = {"fully synthetic": 0.0, "50 % real": 0.5, "80 % real": 0.8}
+
+
+class FittedModels(Protocol):
+    """The models of one generation, one per replica, as the loop uses them."""
+
+    def sample(self, length: int, rng: np.random.Generator) -> Corpus:
+        """A training corpus of ``length`` tokens per replica (replica ``r`` sampled from model ``r``)."""
+
+    def sample_text(self, length: int, rng: np.random.Generator) -> np.ndarray:
+        """One continuous text of ``length`` ids sampled from the model of replica 0."""
+
+    def next_token_probs(self, contexts: np.ndarray) -> np.ndarray:
+        """Next-token laws after each context (``(P, k)`` ids), shape ``(R, P, s)``."""
+
+    def cross_entropy(self, ids: np.ndarray) -> np.ndarray:
+        """Held-out cross-entropy (nats per token) of every replica on ``ids``, shape ``(R,)``."""
+
+    def diagnostics(self, probes: np.ndarray, first: FittedModels | None) -> dict[str, np.ndarray]:
+        """Model-specific measurements of this generation (arrays with a leading replica axis).
+
+        ``first`` is the generation-1 models, or ``None`` when this is generation 1.
+        A key reported only at generation 1 is stored without a generation axis.
+        """
+
+
+class ModelClass(Protocol):
+    """A model class for :func:`run_loop`: fits one model per replica."""
+
+    @property
+    def context(self) -> int:
+        """Number of tokens of a probe context (the model's context length)."""
+
+    def fit(self, corpus: Corpus, vocab_size: int, replicas: int, rng: np.random.Generator) -> FittedModels:
+        """Fit replica ``r``'s model on the tokens of ``corpus`` with ``replica == r``."""
+
+
+class _FittedNgrams:
+    """All replicas' n-gram tables of one generation (one :class:`~collapse_utils.ngram.NgramModel`)."""
+
+    def __init__(self, model: NgramModel, streams: int | None) -> None:
+        self.model, self.streams = model, streams
+        self._rep = np.arange(model.replicas)[:, None]
+
+    def _codes(self, contexts: np.ndarray) -> np.ndarray:
+        P, l = contexts.shape
+        return context_codes(contexts.ravel(), l, self.model.vocab_size, np.arange(1, P + 1) * l)
+
+    def sample(self, length: int, rng: np.random.Generator) -> Corpus:
+        return sample_corpus(self.model, length, rng, streams=self.streams)
+
+    def sample_text(self, length: int, rng: np.random.Generator) -> np.ndarray:
+        return sample_corpus(self.model, length, rng, streams=1).ids[:length]
+
+    def next_token_probs(self, contexts: np.ndarray) -> np.ndarray:
+        codes = self._codes(contexts)
+        return smoothed_probs(self.model, np.broadcast_to(codes, (self.model.replicas, codes.size)), self._rep)
+
+    def cross_entropy(self, ids: np.ndarray) -> np.ndarray:
+        return cross_entropy(self.model, ids)
+
+    def mle(self, contexts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        codes = self._codes(contexts)
+        return mle_probs(self.model, np.broadcast_to(codes, (self.model.replicas, codes.size)), self._rep)
+
+    def diagnostics(self, probes: np.ndarray, first: _FittedNgrams | None) -> dict[str, np.ndarray]:
+        mle, counts = self.mle(probes)
+        p1_mle = (self if first is None else first).mle(probes)[0][0]
+        out = {
+            "distinct_ngrams": np.asarray(self.model.distinct_ngrams(), float),
+            "probe_counts": counts,
+            "probe_sq": np.where(counts > 0, ((mle - p1_mle) ** 2).sum(-1), np.nan),
+        }
+        if first is None:
+            out["probe_p1_sq"] = (p1_mle**2).sum(-1)
+            out["real_context_counts"] = self.model.per_context_counts(0)
+        return out
+
+
+class NgramClass:
+    """The character n-gram of :mod:`collapse_utils.ngram` as a model class of :func:`run_loop`.
+
+    Scores use the smoothed laws (:func:`~collapse_utils.ngram.smoothed_probs`);
+    the diagnostics are the number of distinct ``(l + 1)``-grams, the
+    training count of each probe context and its squared ``l2`` distance to
+    generation 1 (maximum-likelihood rows), and at generation 1 the
+    ``||p^(1)(.|h)||_2^2`` of the probes and the counts of all real contexts.
+
+    Parameters
+    ----------
+    order : int
+        Context length ``l``.
+    streams : int, optional
+        Streams per replica for sampling (see :func:`~collapse_utils.ngram.sample_corpus`).
+    """
+
+    def __init__(self, order: int = 4, streams: int | None = None) -> None:
+        self.order = check_positive_int(order, "order")
+        self.streams = None if streams is None else check_positive_int(streams, "streams")
+
+    @property
+    def context(self) -> int:
+        """The context length ``l``."""
+        return self.order
+
+    def fit(self, corpus: Corpus, vocab_size: int, replicas: int, rng: np.random.Generator) -> _FittedNgrams:
+        """All replicas at once, in one table (no randomness)."""
+        return _FittedNgrams(fit_ngram(corpus, self.order, vocab_size, replicas=replicas), self.streams)
 
 
 @dataclass(frozen=True)
@@ -46,37 +164,47 @@ class LoopResult:
 
     Attributes
     ----------
+    order : int
+        Context length of the model class (the n-gram's ``l``, the GPT's ``T``).
+    real_fraction : float
+        The real fraction ``f``.
     deviation : ndarray, shape (G, R)
         The paper's metric ``||p^(m)(.|h) - p^(1)(.|h)||_1`` averaged over the
-        probe contexts, with both models smoothed (:func:`~collapse_utils.ngram.smoothed_probs`).
+        probe contexts (for the n-gram, both models smoothed with
+        :func:`~collapse_utils.ngram.smoothed_probs`).
     cross_entropy : ndarray, shape (G, R)
-        Held-out cross-entropy on real text (nats per character).
-    distinct_ngrams : ndarray, shape (G, R)
-        Number of distinct ``(l + 1)``-grams the model of generation ``m`` has seen.
-    probe_counts : ndarray, shape (G, R, P)
-        Training count ``n_h`` of each probe context in generation ``m`` (0 = lost).
-    probe_sq : ndarray, shape (G, R, P)
-        Squared ``l2`` distance between the maximum-likelihood rows of ``p^(m)``
-        and ``p^(1)`` for each probe (NaN where generation ``m`` never saw it).
-    probe_p1_sq : ndarray, shape (P,)
-        ``||p^(1)(.|h)||_2^2`` of each probe (the ``S`` of the theory at ``m = 1``).
-    real_context_counts : ndarray
-        ``n_h`` of every context of the real training text (generation 1).
+        Held-out cross-entropy on real text (nats per character): the paper's validation loss.
     samples : dict of int to ndarray
         ``samples[m]``: ids of a text sampled from replica 0 of generation ``m``,
         for the generations ``m`` in ``samples_at``.
+    extras : dict of str to ndarray
+        The model class's diagnostics, stacked over generations (shape ``(G, R, ...)``),
+        and those it reports at generation 1 only (no generation axis).  For the
+        n-gram they are also attributes:
+
+        * ``distinct_ngrams`` ``(G, R)``: distinct ``(l + 1)``-grams the model has seen;
+        * ``probe_counts`` ``(G, R, P)``: training count ``n_h`` of each probe context (0 = lost);
+        * ``probe_sq`` ``(G, R, P)``: squared ``l2`` distance between the
+          maximum-likelihood rows of ``p^(m)`` and ``p^(1)`` per probe (NaN where
+          generation ``m`` never saw it);
+        * ``probe_p1_sq`` ``(P,)``: ``||p^(1)(.|h)||_2^2`` of each probe (the ``S`` of the theory at ``m = 1``);
+        * ``real_context_counts``: ``n_h`` of every context of the real training text.
+
+        For the GPT: ``train_loss`` ``(G, R)``, the training loss at the end of training.
     """
 
     order: int
     real_fraction: float
     deviation: np.ndarray
     cross_entropy: np.ndarray
-    distinct_ngrams: np.ndarray
-    probe_counts: np.ndarray
-    probe_sq: np.ndarray
-    probe_p1_sq: np.ndarray
-    real_context_counts: np.ndarray = field(repr=False)
     samples: dict[int, np.ndarray] = field(repr=False)
+    extras: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        extras = self.__dict__.get("extras", {})
+        if name in extras:
+            return extras[name]
+        raise AttributeError(f"{type(self).__name__!r} has no attribute {name!r}")
 
     @property
     def perplexity(self) -> np.ndarray:
@@ -105,6 +233,7 @@ def run_loop(
     held_out: np.ndarray,
     vocab_size: int,
     *,
+    model: ModelClass | None = None,
     order: int = 4,
     real_fraction: float = 0.0,
     generations: int = 10,
@@ -116,7 +245,7 @@ def run_loop(
     streams: int | None = None,
     seed: int | np.random.Generator | None = None,
 ) -> LoopResult:
-    """Train ``generations`` n-gram models recursively, ``replicas`` independent runs at once.
+    """Train ``generations`` models recursively, ``replicas`` independent runs at once.
 
     Parameters
     ----------
@@ -124,8 +253,10 @@ def run_loop(
         Real training text (``N`` ids) and real held-out text for the perplexity.
     vocab_size : int
         Number of tokens ``s``.
+    model : ModelClass, optional
+        The model class; default ``NgramClass(order, streams)``, the character n-gram.
     order : int
-        Context length ``l``.
+        Context length ``l`` of the default n-gram (ignored when ``model`` is given).
     real_fraction : float
         Fraction ``f`` of every generation's corpus (``m >= 2``) that is real text
         (fixed blocks, reused); the rest is sampled from generation ``m - 1``.
@@ -134,8 +265,10 @@ def run_loop(
     replicas : int
         Independent runs (seeds) advanced together.
     n_probes : int
-        Contexts for the deviation metric, taken at uniformly random positions
-        of the real training text (so frequent contexts are drawn more often).
+        Contexts for the deviation metric: the ``k`` tokens before uniformly
+        random positions of the real training text (``k`` = the model class's
+        context), that is contexts drawn from the real text's law ``p^(0)``,
+        frequent contexts more often.
     block : int
         Length of the real blocks of the mixed settings.
     sample_chars : int
@@ -143,26 +276,27 @@ def run_loop(
     samples_at : tuple of int, optional
         Generations (1-based) whose model writes a stored text sample; default all.
     streams : int, optional
-        Streams per replica for sampling (see :func:`~collapse_utils.ngram.sample_corpus`).
+        Streams per replica for sampling with the default n-gram (see
+        :func:`~collapse_utils.ngram.sample_corpus`; ignored when ``model`` is given).
     seed : int, numpy.random.Generator or None
-        Randomness (probes, real blocks, sampling).
+        Randomness (probes, real blocks, fitting, sampling).
     """
     vocab_size = check_positive_int(vocab_size, "vocab_size")
     train = check_token_ids(train, "train", vocab_size)
     held_out = check_token_ids(held_out, "held_out", vocab_size)
-    order = check_positive_int(order, "order")
+    if model is None:
+        model = NgramClass(order, streams)
+    ctx = model.context
     f = check_fraction(real_fraction, "real_fraction")
     G = check_positive_int(generations, "generations")
     R = check_positive_int(replicas, "replicas")
     P = check_positive_int(n_probes, "n_probes")
     block = check_positive_int(block, "block")
     sample_chars = check_positive_int(sample_chars, "sample_chars")
-    if train.size <= order + 1:
-        raise ValueError(f"train must be longer than order + 1 = {order + 1} (got {train.size} tokens)")
-    if held_out.size <= order:
-        raise ValueError(f"held_out must be longer than order = {order} (got {held_out.size} tokens)")
-    if streams is not None:
-        streams = check_positive_int(streams, "streams")
+    if train.size <= ctx + 1:
+        raise ValueError(f"train must be longer than the context + 1 = {ctx + 1} (got {train.size} tokens)")
+    if held_out.size <= ctx:
+        raise ValueError(f"held_out must be longer than the context = {ctx} (got {held_out.size} tokens)")
     if samples_at is not None:
         samples_at = tuple(check_positive_int(g, "samples_at") for g in samples_at)
     N = train.size
@@ -171,47 +305,43 @@ def run_loop(
             f"block={block} cannot hold real_fraction={f:g} of the {N} training tokens in whole blocks "
             f"(round(real_fraction * N / block) = {round(f * N / block)} blocks, {N // block} available); use a block <= {max(1, int(f * N))}"
         )
-    check_memory(8 * 8 * R * N * (order + 1) + 8 * 2 * G * R * n_probes, f"replicas={R} x len(train)={N} x (order + 1)", "use fewer replicas or a shorter text")
+    check_memory(8 * 8 * R * N * (ctx + 1) + 8 * 2 * G * R * n_probes, f"replicas={R} x len(train)={N} x (context + 1)", "use fewer replicas or a shorter text")
     rng = as_generator(seed)
-    probes = context_codes(train, order, vocab_size, rng.integers(order, N, size=P))
+    positions = rng.integers(ctx, N, size=P)
+    probes = train[positions[:, None] - ctx + np.arange(ctx)]  # (P, ctx): the tokens before each position
     real = _real_part(train, f, block, R, rng) if f > 0 else Corpus.concat([])
     n_synthetic = N - len(real) // R
 
-    out = {k: np.zeros((G, R)) for k in ("deviation", "cross_entropy", "distinct_ngrams")}
-    probe_counts = np.zeros((G, R, P), np.int64)
-    probe_sq = np.full((G, R, P), np.nan)
+    deviation, xent = np.zeros((G, R)), np.zeros((G, R))
+    per_gen: dict[str, list[np.ndarray]] = {}
     samples: dict[int, np.ndarray] = {}
     wanted = set(range(1, G + 1) if samples_at is None else samples_at)
-    rep_col = np.arange(R)[:, None]
-    model: NgramModel | None = None
+    fitted: FittedModels | None = None
     for g in range(G):
         if g == 0:
             corpus = Corpus.concat([Corpus.from_ids(train, replica=r) for r in range(R)])
-        elif n_synthetic > order:
-            corpus = Corpus.concat([real, sample_corpus(model, n_synthetic, rng, streams=streams)])
+        elif n_synthetic > ctx:
+            corpus = Corpus.concat([real, fitted.sample(n_synthetic, rng)])
         else:
             corpus = real
-        model = fit_ngram(corpus, order, vocab_size, replicas=R)
-        smooth = smoothed_probs(model, np.broadcast_to(probes, (R, P)), rep_col)
-        mle, counts = mle_probs(model, np.broadcast_to(probes, (R, P)), rep_col)
+        fitted = model.fit(corpus, vocab_size, R, rng)
+        probs = fitted.next_token_probs(probes)
         if g == 0:
-            p1_smooth, p1_mle = smooth[0], mle[0]
-            probe_p1_sq = (p1_mle**2).sum(-1)
-            real_counts = model.per_context_counts(0)
-        out["deviation"][g] = np.abs(smooth - p1_smooth).sum(-1).mean(-1)
-        out["cross_entropy"][g] = cross_entropy(model, held_out)
-        out["distinct_ngrams"][g] = model.distinct_ngrams()
-        probe_counts[g] = counts
-        probe_sq[g] = np.where(counts > 0, ((mle - p1_mle) ** 2).sum(-1), np.nan)
+            p1 = probs  # each replica is compared with its own generation 1
+        deviation[g] = np.abs(probs - p1).sum(-1).mean(-1)
+        xent[g] = fitted.cross_entropy(held_out)
+        for key, value in fitted.diagnostics(probes, None if g == 0 else first).items():
+            per_gen.setdefault(key, []).append(np.asarray(value))
+        if g == 0:
+            first = fitted
         if g + 1 in wanted:
-            samples[g + 1] = sample_corpus(model, sample_chars, rng, streams=1).ids[:sample_chars]
+            samples[g + 1] = fitted.sample_text(sample_chars, rng)
+    extras = {key: np.stack(values) if len(values) == G else values[0] for key, values in per_gen.items()}
     return LoopResult(
-        order=order,
+        order=ctx,
         real_fraction=f,
-        probe_counts=probe_counts,
-        probe_sq=probe_sq,
-        probe_p1_sq=probe_p1_sq,
-        real_context_counts=real_counts,
+        deviation=deviation,
+        cross_entropy=xent,
         samples=samples,
-        **out,
+        extras=extras,
     )

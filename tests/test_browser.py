@@ -30,19 +30,6 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path(os.environ.get("BOOK_CHROMIUM", "/usr/bin/chromium"))
-REQUIRED = os.environ.get("BOOK_BROWSER_TESTS", "").lower() == "required"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = pytest.mark.book
 
 
@@ -52,61 +39,6 @@ def toc_pages() -> list[str]:
     for part in toc.get("parts", []):
         pages += [entry["file"] for entry in part["chapters"]]
     return pages
-
-
-def _unavailable() -> str | None:
-    """Why the browser tests cannot run here (None: they can)."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright for Python is not installed (pip install -r requirements-test.txt)"
-    if not CHROMIUM.is_file():
-        return f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium; or set BOOK_CHROMIUM)"
-    return None
-
-
-def _skip_or_fail(reason: str) -> None:
-    if REQUIRED:
-        pytest.fail(f"browser tests are required (BOOK_BROWSER_TESTS=required) but cannot run: {reason}")
-    pytest.skip(f"browser tests skipped: {reason}")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
-        pass
-
-
-@pytest.fixture(scope="session")
-def site_url(built_site):
-    """Serve the built site on 127.0.0.1 (a free port) for the whole session."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    reason = _unavailable()
-    if reason:
-        _skip_or_fail(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        # Headless Chromium hides scroll bars unless told not to; the overflow test needs them drawn.
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True,
-                                      ignore_default_args=["--hide-scrollbars"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def artifacts() -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
 
 
 # Visible text of the page without code blocks (code may legitimately contain TeX in strings).

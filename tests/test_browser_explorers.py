@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from test_browser import artifacts, browser, site_url  # noqa: F401 - shared session fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAME_BUDGET_BYTES = 3_000_000
@@ -57,7 +56,7 @@ def test_frames_fit_the_page_budget(built_site, page):
 
 
 @pytest.mark.parametrize("page", explorer_pages())
-def test_explorer_moves_in_the_browser(browser, site_url, artifacts, page):  # noqa: F811
+def test_explorer_moves_in_the_browser(browser, site_url, artifacts, page):
     from playwright.sync_api import expect
 
     expect.set_options(timeout=60_000)  # generous: CI must pass on a busy machine; waits end as soon as they can

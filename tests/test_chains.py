@@ -13,6 +13,14 @@ from stats_helpers import FALSE_FAILURE, assert_mean_close
 P0 = np.array([0.5, 0.3, 0.15, 0.05])
 
 
+
+def _scheme_kwargs(scheme: str, n_real: int, window: int) -> dict:
+    """The scheme-specific arguments a scheme uses (simulate_chain refuses the others)."""
+    from collapse_utils.chains import _NEEDS_REAL
+
+    kw = {"n_real": n_real} if scheme in _NEEDS_REAL else {}
+    return {**kw, "window": window} if scheme == "most-recent" else kw
+
 def kw(scheme: str) -> dict:
     """The arguments ``scheme`` uses: a real corpus or a window (others are refused when set)."""
     return {"n_real": 20} if scheme in ("partially-synthetic", "fresh-real", "accumulate") else (
@@ -180,7 +188,7 @@ def test_each_generation_trains_on_what_its_scheme_says(scheme, T):
     tempered, or a past model added untempered, moves the mean by several hundred standard errors.
     """
     n_samples, n_real, window, gens = 24, 12, 2, 5
-    res = simulate_chain(P0, n=n_samples, generations=gens, scheme=scheme, n_real=n_real, window=window,
+    res = simulate_chain(P0, n=n_samples, generations=gens, scheme=scheme, **_scheme_kwargs(scheme, n_real, window),
                          replicas=6000, seed=21, temperature=T)
     residual = np.stack([
         res.probs[m] - _expected_next(scheme, res.probs, m, P0, n=n_samples, n_real=n_real, window=window, T=T)
@@ -196,7 +204,7 @@ def test_statistics_are_exact_when_dead_tokens_are_packed_away(scheme):
     equals its dense value, with record="all" and record="stats"."""
     p0 = np.r_[np.linspace(2.0, 0.5, 40), 0.0, 0.0]
     p0 /= p0.sum()
-    kw = dict(n=4, generations=12, scheme=scheme, n_real=3, window=2, replicas=50, seed=8)
+    kw = dict(n=4, generations=12, scheme=scheme, replicas=50, seed=8, **_scheme_kwargs(scheme, 3, 2))
     res = simulate_chain(p0, **kw)
     probs = res.probs
     if scheme in ("fully-synthetic", "most-recent"):  # with a reused real corpus p^(1)'s tokens never die

@@ -61,8 +61,9 @@ def test_text_loop_modes():
     text = np.tile(np.array([0, 1, 2, 0, 2, 1, 1, 0]), 200)
     text[::7] = 2  # break the period so that contexts have several continuations
     held = np.tile(np.array([0, 1, 2, 0, 2, 1, 1, 0]), 20)
-    runs = {mode: simulate_text_loop(text, held, S, order=2, generations=3, mode=mode, replicas=2, threshold=0.0,
-                                     top_k=1, seed=0) for mode in ("real", "synthetic", "edited")}
+    edit = {"threshold": 0.0, "top_k": 1}  # editing settings, refused by the modes that do not edit
+    runs = {mode: simulate_text_loop(text, held, S, order=2, generations=3, mode=mode, replicas=2, seed=0,
+                                     **(edit if mode == "edited" else {})) for mode in ("real", "synthetic", "edited")}
     model0 = fit_ngram(text, 2, S)
     for res in runs.values():
         np.testing.assert_allclose(res.cross_entropy[0], np.full(2, cross_entropy(model0, held)[0]))

@@ -11,11 +11,8 @@ undefined ``\\name`` is an error exactly as a reader's Jupyter would show it.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import sys
-import threading
 from pathlib import Path
 
 import nbformat
@@ -335,11 +332,6 @@ def test_portable_notebooks_show_the_websites_glued_numbers(built_site):
         _glued_values_are_substituted(built_site, page, nb)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
-        pass
-
-
 CHECK_PAGE = """<!doctype html><html><head><script>
 window.MathJax = {loader: {load: []}, startup: {typeset: false},
   tex: {packages: {'[-]': ['noundefined']}, formatError: (jax, err) => { throw err; }}};
@@ -357,36 +349,19 @@ CHECK_SCRIPT = """async (formulas) => {
 
 
 @pytest.mark.book
-def test_portable_notebooks_define_every_macro_they_use(built_site):
+def test_portable_notebooks_define_every_macro_they_use(built_site, site_url, browser):
     """Typeset every formula with the site's MathJax, knowing only the notebook's own macro cell."""
-    from test_browser import CHROMIUM, LAUNCH_ARGS, _skip_or_fail, _unavailable
-
-    reason = _unavailable()
-    if reason:
-        _skip_or_fail(reason)
-    from playwright.sync_api import sync_playwright
-
-    handler = functools.partial(_Quiet, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-            problems = {}
-            for path in _portable_notebooks(built_site):
-                nb = nbformat.read(path, as_version=4)
-                cells = [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
-                formulas = math_of(cells[0]) + [tex for source in cells[1:] for tex in math_of(source)]
-                assert formulas[0].startswith("\\newcommand") or formulas[0].startswith("\\renewcommand")
-                page = browser.new_page()  # a fresh MathJax per notebook: only its own macro cell counts
-                page.route(f"{url}/__check.html", lambda route: route.fulfill(body=CHECK_PAGE, content_type="text/html"))
-                page.goto(f"{url}/__check.html")
-                errors = page.evaluate(CHECK_SCRIPT, formulas)
-                page.close()
-                if errors:
-                    problems[path.name] = errors[:5]
-            browser.close()
-    finally:
-        server.shutdown()
+    problems = {}
+    for path in _portable_notebooks(built_site):
+        nb = nbformat.read(path, as_version=4)
+        cells = [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
+        formulas = math_of(cells[0]) + [tex for source in cells[1:] for tex in math_of(source)]
+        assert formulas[0].startswith("\\newcommand") or formulas[0].startswith("\\renewcommand")
+        page = browser.new_page()  # a fresh MathJax per notebook: only its own macro cell counts
+        page.route(f"{site_url}/__check.html", lambda route: route.fulfill(body=CHECK_PAGE, content_type="text/html"))
+        page.goto(f"{site_url}/__check.html")
+        errors = page.evaluate(CHECK_SCRIPT, formulas)
+        page.close()
+        if errors:
+            problems[path.name] = errors[:5]
     assert not problems, f"formulas MathJax cannot typeset in the portable notebooks: {problems}"
