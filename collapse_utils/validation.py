@@ -547,11 +547,11 @@ def check_memory(nbytes: float, what: str, hint: str) -> None:
     Examples
     --------
     >>> check_memory(8 * 10**6, "n=10**6", "use a smaller n")
-    >>> with limits(memory_bytes=10**6):
-    ...     check_memory(8 * 10**6, "n=10**6", "use a smaller n")
+    >>> with limits(memory_bytes=2**20):
+    ...     check_memory(8 * 2**20, "n=2**20", "use a smaller n")
     Traceback (most recent call last):
     ...
-    ValueError: n=10**6 needs about 8 MB, above the limit of 1 MB (collapse_utils.validation.MEMORY_LIMIT_BYTES); use a smaller n, or raise the limit
+    ValueError: n=2**20 needs about 8 MiB, above the limit of 1 MiB (collapse_utils.validation.MEMORY_LIMIT_BYTES); use a smaller n, or raise the limit
     """
     limit = MEMORY_LIMIT_BYTES
     if nbytes > limit:
@@ -593,7 +593,7 @@ def check_finite_result(value: np.ndarray, what: str, reason: str) -> np.ndarray
 
 
 def _bytes(n: float) -> str:
-    for unit, size in (("GiB", 2**30), ("MB", 10**6), ("kB", 10**3)):
+    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if n >= size:
             return f"{n / size:.3g} {unit}"
     return f"{int(n)} bytes"

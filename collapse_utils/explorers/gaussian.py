@@ -31,19 +31,19 @@ def draw(s: Sketch, *, n: int, generations: int, ddof: int, seed: int = 0) -> No
     ax_traj, ax_tail = s.subplots(1, 2)
     s.lines(ax_traj, "paths", gens, res.sigma[:, :SHOWN], color=PALETTE[0], lw=0.6, alpha=0.5)
     s.plot(ax_traj, "mean", gens, expected_sigma_np(gens, n, 1.0, ddof), color=THEORY_COLOR,
-           label=r"$\mathbb{E}\,\sigma_m$")
+           label=r"$\mathbb{E}\,\hat\sigma_m$")
     s.plot(ax_traj, "typical", gens, np.exp(expected_log_variance_np(gens, n, 1.0, ddof) / 2), "--",
-           color=PALETTE[3], label=r"$\exp(\mathbb{E}\log\sigma_m^2/2)$")
+           color=PALETTE[3], label=r"$\exp(\mathbb{E}\log\hat\sigma_m^2/2)$")
     s.legend(ax_traj, fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2)
 
     s.plot(ax_tail, "tail", gens, (res.sigma > EPSILON).mean(axis=1), color=PALETTE[0],
-           label=rf"Monte Carlo $P(\sigma_m > {EPSILON})$")
+           label=rf"Monte Carlo $P(\hat\sigma_m > {EPSILON})$")
     s.plot(ax_tail, "bound", gens, np.minimum(suresh_tail_bound_np(gens, n, 1.0, EPSILON), 1.0), color=THEORY_COLOR,
            label=r"Theorem 3: $\frac{\sigma_0}{\epsilon}e^{-m/(4n-1)}$ (capped at 1)")
     s.legend(ax_tail, fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0))
 
     if s.first:
-        ax_traj.set(xlabel="generation $m$", ylabel=rf"$\sigma_m$ ({SHOWN} runs)", yscale="log", ylim=SIGMA_RANGE)
+        ax_traj.set(xlabel="generation $m$", ylabel=rf"$\hat\sigma_m$ ({SHOWN} runs)", yscale="log", ylim=SIGMA_RANGE)
         ax_traj.yaxis.set_major_formatter(FormatStrFormatter("%g"))  # plain labels: mathtext ticks are slow to lay out
         ax_traj.yaxis.set_minor_formatter(NullFormatter())
         ax_tail.set(xlabel="generation $m$", ylabel="probability", ylim=(-0.02, 1.05))

@@ -11,17 +11,17 @@ from ..theory.regression import error_scale_np, expected_errors
 
 __all__ = ["CONTROLS", "DEFAULTS", "FIGSIZE", "GENERATIONS", "REPLICAS", "SITE", "draw"]
 
-CONTROLS = {"T": (4, 200, 1), "d": (1, 50, 1), "sigma": (0.1, 3.0, 0.1), "mode": ["both", *MODES]}
-DEFAULTS = {"T": 20, "d": 5, "sigma": 1.0, "mode": "both"}
-#: The controls that move on the website, and their precomputed values (``T = 7 = d + 2``: heavy tails).
-SITE = {"T": [7, 8, 10, 20, 50, 100, 200], "mode": ["both", *MODES]}
+CONTROLS = {"J": (4, 200, 1), "d": (1, 50, 1), "sigma": (0.1, 3.0, 0.1), "mode": ["both", *MODES]}
+DEFAULTS = {"J": 20, "d": 5, "sigma": 1.0, "mode": "both"}
+#: The controls that move on the website, and their precomputed values (``J = 7 = d + 2``: heavy tails).
+SITE = {"J": [7, 8, 10, 20, 50, 100, 200], "mode": ["both", *MODES]}
 FIGSIZE = (8.0, 3.6)
 #: Replicas behind each Monte Carlo band, and generations shown.
 REPLICAS, GENERATIONS = 400, 20
 
 
 @sketched
-def draw(s: Sketch, *, T: int, d: int, sigma: float, mode: str, seed: int = 0) -> None:
+def draw(s: Sketch, *, J: int, d: int, sigma: float, mode: str, seed: int = 0) -> None:
     """Monte Carlo test error per generation (mean and 95 % band) over the closed forms."""
     ax = s.subplots()
     if s.first:
@@ -31,8 +31,9 @@ def draw(s: Sketch, *, T: int, d: int, sigma: float, mode: str, seed: int = 0) -
         ax.plot([], [], color=THEORY_COLOR, lw=1, label="theory")
         ax.set(xlabel="generation $n$", ylabel="test error", xlim=(0.5, GENERATIONS + 0.5))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    T = J  # design rows: the chapter writes J, the library T
     if T <= d + 1:
-        s.text(ax, "invalid", 0.5, 0.5, f"need T > d + 1 (T = {T}, d = {d})", ha="center", va="center",
+        s.text(ax, "invalid", 0.5, 0.5, f"need J > d + 1 (J = {J}, d = {d})", ha="center", va="center",
                transform=ax.transAxes)
         ax.set_ylim(0, 1)
         return
@@ -45,7 +46,7 @@ def draw(s: Sketch, *, T: int, d: int, sigma: float, mode: str, seed: int = 0) -
         s.band(ax, which, gens, errors, label=f"{which}, Monte Carlo", color=color)
         s.plot(ax, which + " theory", gens, expected_errors(T, d, sigma, GENERATIONS, which), color=THEORY_COLOR, lw=1)
     s.plot(ax, "ceiling", gens[[0, -1]], [np.pi**2 / 6 * scale] * 2, color=PALETTE[1], ls=":", lw=1,
-           label=r"$\frac{\pi^2}{6}\,\sigma^2 d/(T-d-1)$")
+           label=r"$\frac{\pi^2}{6}\,\sigma^2 d/(J-d-1)$")
     s.legend(ax, fontsize=8, loc="upper left")
     # The scale of the closed forms sets the axis (the noisy band may leave it when T is close to d + 1).
     top = GENERATIONS * scale if mode != "accumulate" else np.pi**2 / 6 * scale

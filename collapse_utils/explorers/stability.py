@@ -58,6 +58,6 @@ def draw(s: Sketch, *, lam: float, N: int, generations: int, seed: int = 0) -> N
     s.legend(ax_var, fontsize=8, loc="lower left")
     if s.first:
         ax_mu.set(xlabel="generation $t$", ylabel=r"$N\,E(\mu_t-\mu^*)^2/\sigma_*^2$", title="mean only")
-        ax_var.set(xlabel="generation $t$", ylabel=r"$E\,\sigma_t^2/\sigma_*^2$", title="mean and variance")
+        ax_var.set(xlabel="generation $t$", ylabel=r"$E\,\hat\sigma_t^2/\sigma_*^2$", title="mean and variance")
     ax_mu.set(xlim=(0, generations), ylim=(0, min(max(3.0, 1.5 * float(walk[-1])), 10)))
     ax_var.set(xlim=(0, generations), ylim=(0, 1.1))
