@@ -56,13 +56,21 @@ _ALT = re.compile(r"""^\s+alt:\s*(?:"((?:[^"\\]|\\.)*)"|(.+))$""", re.M)
 
 
 def figure_alt_fonts(markdown: str) -> dict[str, float]:
-    """Smallest font size (points) of each figure cell, keyed by the alt text of its image."""
+    """Smallest font size (points) of each figure cell, keyed by the alt text of its image.
+
+    The cell's options are read as YAML, so quoted, unquoted and wrapped alt texts all count.
+    """
+    import yaml
+
     out = {}
     for match in re.finditer(r"^```\{code-cell\}[^\n]*\n---\n(.*?)^---\n(.*?)^```", markdown, re.S | re.M):
-        alt = _ALT.search(match.group(1))
+        try:
+            options = yaml.safe_load(match.group(1)) or {}
+        except yaml.YAMLError:
+            continue
+        alt = ((options.get("mystnb") or {}).get("image") or {}).get("alt") if isinstance(options, dict) else None
         if alt:
-            text = (alt.group(1) if alt.group(1) is not None else alt.group(2)).replace('\\"', '"').strip()
-            out[text] = smallest_font_pt(match.group(2))
+            out[" ".join(str(alt).split())] = smallest_font_pt(match.group(2))
     return out
 
 

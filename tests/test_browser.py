@@ -286,7 +286,7 @@ def test_figure_text_at_least_8px(browser, site_url, page):
     try:
         small = []
         for f in tab.evaluate(_FIGURE_SCALES):
-            size_pt = by_alt.get(f["alt"], chapter_pt)
+            size_pt = by_alt.get(" ".join(f["alt"].split()), chapter_pt)
             px = size_pt * book_dpi() / 72 * f["scale"]
             if px < MIN_TEXT_PX:
                 small.append(f"{f['src']} ({f['alt'][:60]}...): {size_pt:g} pt at scale {f['scale']:.2f} -> {px:.1f} px")
