@@ -90,7 +90,7 @@ def test_bad_input_raises():
         reuse_theory(P0, n=0, n_real=5, generations=3)
     with pytest.raises(ValueError, match="real_shares"):
         temperature_phase(P0, real_shares=[1.0], temperatures=[1.0], total=10, generations=2, replicas=2)
-    with pytest.raises(ValueError, match="X must"):
+    with pytest.raises(ValueError, match="T must be > d"):
         editing_phase(T=3, d=5, etas=[0.5], generations=2, replicas=2)
 
 
