@@ -11,7 +11,7 @@ optax optimiser (no framework on top):
   an untied output layer with bias.  Dropout (rate ``dropout``) acts on the
   embeddings and on the output of every attention and MLP branch during
   training.  The parameters of the blocks are stacked along a leading
-  ``layers`` axis and the blocks run in a :func:`jax.lax.scan`, so compile time
+  ``layers`` axis and the blocks run in a ``jax.lax.scan``, so compile time
   does not grow with depth.
 * **Training** (:func:`train_gpt`): AdamW (``b1 = 0.9``, ``b2 = 0.99``, weight
   decay on the matrices only), gradient clipping at norm 1, linear warm-up then
@@ -20,7 +20,7 @@ optax optimiser (no framework on top):
   learning rate, batch and iterations).  A batch holds ``batch_size`` windows
   of ``context + 1`` tokens at uniformly random positions of the training
   corpus, never crossing a segment boundary of a :class:`~collapse_utils.ngram.Corpus`.
-  The jitted step runs in a :func:`jax.lax.scan` over chunks of steps.
+  The jitted step runs in a ``jax.lax.scan`` over chunks of steps.
 * **Sampling** (:meth:`GPT.sample`): many independent streams at once, each at
   most ``context + 1`` tokens long, with a key-value cache (one position per
   scan step), temperature ``T`` dividing the logits.  :meth:`GPT.generate`

@@ -115,7 +115,8 @@ def test_student_config_hides_solutions_only():
     student["sphinx"]["config"]["hide_solutions"] = False
     student["title"] = book["title"]
     student["sphinx"]["local_extensions"] = book["sphinx"]["local_extensions"]
-    assert student == book, "the student edition differs from the book only in hide_solutions and its title"
+    assert student["sphinx"]["config"].pop("book_site_path") == "student/", "the student site is published under student/"
+    assert student == book, "the student edition differs from the book only in hide_solutions, its title and its site path"
 
 
 def test_binder_configuration():
@@ -124,7 +125,10 @@ def test_binder_configuration():
     assert "-r ../requirements.txt" in (binder / "requirements.txt").read_text()
     post = binder / "postBuild"
     assert post.stat().st_mode & 0o111, "postBuild must be executable"
-    assert "jupytext-config set-default-viewer" in post.read_text()
+    # Binder reads the same default-viewer setting as `make lab`: .md chapters open as notebooks.
+    assert ".jupyter/labconfig/default_setting_overrides.json" in post.read_text()
+    settings = (ROOT / ".jupyter" / "labconfig" / "default_setting_overrides.json").read_text()
+    assert "markdown" in settings and "Jupytext Notebook" in settings
 
 
 def test_book_style_palette_is_colour_blind_safe_and_distinct():

@@ -48,6 +48,14 @@ LAB_VARS = (
 )
 
 
+
+def _run(coro):
+    """Run ``coro`` to completion in a thread of its own (the browser tests keep an event loop in this one)."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
 def kernelspec_as_jupyterlab_writes() -> dict:
     """The kernelspec JupyterLab stores when it starts the ``python3`` kernel (same keys, same order)."""
     from jupyter_client.kernelspec import KernelSpecManager
@@ -118,7 +126,7 @@ def test_jupyterlab_save_rewrites_nothing(chapter: Path, tmp_path: Path) -> None
         as_jupyterlab_after_run(model["content"])
         await cm.save({"type": "notebook", "format": "json", "content": model["content"]}, rel)
 
-    asyncio.run(open_run_save())
+    _run(open_run_save())
     after = (tmp_path / "chapters" / chapter.name).read_bytes()
     if after != before:
         import difflib
@@ -264,7 +272,7 @@ def test_make_lab_server_writes_nothing_outside_the_repository(tmp_path: Path) -
         model = _api(base, token, f"/api/contents/{chapter.name}?type=notebook&content=1")
         kernel = _api(base, token, "/api/kernels", "POST", {"name": "python3"})
         code = "import matplotlib.pyplot as plt, ipywidgets\nplt.figure(); print('ran')"  # IPython, matplotlib, widgets
-        reply = asyncio.run(_execute(f"ws://127.0.0.1:{port}/api/kernels/{kernel['id']}/channels?token={token}", code))
+        reply = _run(_execute(f"ws://127.0.0.1:{port}/api/kernels/{kernel['id']}/channels?token={token}", code))
         assert reply["status"] == "ok", reply
         nb = model["content"]
         nb["metadata"]["kernelspec"] = kernelspec_as_jupyterlab_writes()

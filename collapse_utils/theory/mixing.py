@@ -275,6 +275,7 @@ def G_n(n_value: float, s: float) -> float:
 def theorem3_bound(N_value: float, n_value: float, s: float) -> float:
     """Right-hand side of Theorem 3: ``E||p^(m) - p^(1)||_1 < (1/N) sqrt(pi n / 2) G_n(s)`` (any ``m >= 2``)."""
     N_value = check_positive_float(N_value, "N_value")
+    n_value = check_positive_float(n_value, "n_value")
     return float(np.sqrt(np.pi * n_value / 2) * G_n(n_value, s) / N_value)
 
 

@@ -15,15 +15,14 @@ name            printed             meaning
 ``n``           n                   samples per generation (synthetic)
 ``N``           N                   size of the real corpus
 ``S0``          S_0                 ``||p^(0)||_2^2``, the truth's collision probability
-``s_tilde``     \\tilde{s}          size of the truth's support
+``s_tilde``     \\tilde{s}           size of the truth's support
 ``p``           p                   probability of one token
 ``T``           T                   sampling temperature
 ``lam``         lambda              real fraction of a generation's data, in [0, 1]
-``ratio``       \\lambda             synthetic-to-real ratio ``M / N`` (>= 0), as in the stability
-                                    chapter and Bertrand et al.; a different symbol from ``lam``
+``ratio``       \\lambda             synthetic-to-real ratio ``M / N`` >= 0 (stability; not ``lam``)
 ``phi``         phi                 real fraction in the curation chapter
 ``sigma``       sigma               noise standard deviation (regression, editing)
-``sigma_star``  \\sigma_*           true standard deviation (stability)
+``sigma_star``  \\sigma_*            true standard deviation (stability)
 ``sigma0``      sigma_0             true standard deviation (Gaussian, KDE)
 ``tilt``        t                   continuous time of the reward tilt (curation)
 ==============  ==================  ================================================
