@@ -434,26 +434,29 @@ def check_weights(p: object, name: str = "probs") -> np.ndarray:
         raise ValueError(f"{name} must be an array of weights: {exc}") from None
     if arr.ndim == 0 or arr.shape[-1] == 0:
         raise ValueError(f"{name} must have a non-empty last axis, got shape {arr.shape}")
-    with np.errstate(invalid="ignore", over="ignore"):
-        totals = arr.sum(axis=-1)
-    if not np.all(np.isfinite(totals)):
-        raise ValueError(f"{name} must contain only finite values")
-    if arr.size and arr.min() < 0:
-        raise ValueError(f"{name} must be non-negative; smallest entry is {arr.min():g}")
+    totals = _row_totals(arr, name)
     if np.any(totals <= 0):
         where = ", ".join(map(str, np.argwhere(np.atleast_1d(totals) <= 0)[0]))
         raise ValueError(f"{name} must have a positive total along the last axis; row {where} sums to 0")
     return arr
 
 
-def _check_simplex(arr: np.ndarray, name: str) -> np.ndarray:
-    # Two passes: a NaN or an infinity makes its row's total non-finite, and the smallest entry shows a negative one.
+def _row_totals(arr: np.ndarray, name: str) -> np.ndarray:
+    """Totals along the last axis of an array that must be finite and non-negative, else raise.
+
+    Two passes: a NaN or an infinity makes its row's total non-finite, and the smallest entry shows a negative one.
+    """
     with np.errstate(invalid="ignore", over="ignore"):
         totals = arr.sum(axis=-1)
     if not np.all(np.isfinite(totals)):
         raise ValueError(f"{name} must contain only finite values")
     if arr.size and arr.min() < 0:
         raise ValueError(f"{name} must be non-negative; smallest entry is {arr.min():g}")
+    return totals
+
+
+def _check_simplex(arr: np.ndarray, name: str) -> np.ndarray:
+    totals = _row_totals(arr, name)
     off = np.abs(totals - 1.0) > PROB_ATOL
     if arr.ndim == 1 and off:
         raise ValueError(f"{name} must sum to 1 (within {PROB_ATOL:g}), sums to {float(totals)!r}")
