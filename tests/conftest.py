@@ -118,3 +118,31 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+
+
+def offline_tab(browser, *, width: int = 1280, timeout_ms: float | None = None):
+    """A new browser context and tab that serve only 127.0.0.1, recording what else was asked for.
+
+    Returns ``(context, tab, external, errors)``: requests to another host are aborted and listed in
+    ``external`` (the site must work offline); console errors and uncaught exceptions go to ``errors``.
+    """
+    from urllib.parse import urlsplit
+
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
+    if timeout_ms is not None:
+        ctx.set_default_timeout(timeout_ms)
+    external: list[str] = []
+
+    def route(r):
+        if urlsplit(r.request.url).hostname in ("127.0.0.1", None):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    ctx.route("**/*", route)
+    tab = ctx.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    return ctx, tab, external, errors

@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from conftest import offline_tab
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.book
@@ -83,21 +84,7 @@ def _internal_target(built_site: Path, page: str, href: str) -> tuple[Path, str]
 def test_page_in_browser(browser, site_url, built_site, artifacts, page):
     from playwright.sync_api import expect
 
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    external: list[str] = []
-
-    def route(r):
-        if urlsplit(r.request.url).hostname in ("127.0.0.1", None):
-            r.continue_()
-        else:  # the site must work offline: nothing may be fetched from another host
-            external.append(r.request.url)
-            r.abort()
-
-    ctx.route("**/*", route)
-    tab = ctx.new_page()
-    errors: list[str] = []
-    tab.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
-    tab.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    ctx, tab, external, errors = offline_tab(browser)  # the site must work offline
     try:
         response = tab.goto(f"{site_url}/{page}.html", wait_until="load")
         assert response is not None and response.ok, f"{page}: HTTP {response and response.status}"
@@ -235,10 +222,7 @@ MIN_TEXT_PX = 8.0
 
 def _open_page(browser, site_url, page, width):
     """A tab on ``page`` at viewport ``width``, with MathJax done and every image loaded."""
-    ctx = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
-    ctx.route("**/*", lambda r: r.continue_() if urlsplit(r.request.url).hostname in ("127.0.0.1", None)
-              else r.abort())
-    tab = ctx.new_page()
+    ctx, tab, _, _ = offline_tab(browser, width=width)
     tab.goto(f"{site_url}/{page}.html", wait_until="load")
     tab.evaluate(_WAIT_MATHJAX)
     tab.evaluate(_LOAD_IMAGES)

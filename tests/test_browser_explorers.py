@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from conftest import offline_tab
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAME_BUDGET_BYTES = 3_000_000
@@ -60,22 +60,7 @@ def test_explorer_moves_in_the_browser(browser, site_url, artifacts, page):
     from playwright.sync_api import expect
 
     expect.set_options(timeout=60_000)  # generous: CI must pass on a busy machine; waits end as soon as they can
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    ctx.set_default_timeout(120_000)
-    external: list[str] = []
-
-    def route(r):
-        if urlsplit(r.request.url).hostname in ("127.0.0.1", None):
-            r.continue_()
-        else:
-            external.append(r.request.url)
-            r.abort()
-
-    ctx.route("**/*", route)
-    tab = ctx.new_page()
-    errors: list[str] = []
-    tab.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
-    tab.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    ctx, tab, external, errors = offline_tab(browser, timeout_ms=120_000)
     try:
         tab.goto(f"{site_url}/{page}.html", wait_until="load")
         players = tab.locator("div.cu-player")
