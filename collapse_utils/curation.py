@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit, logsumexp
 
-from .sampling import sample_categorical, sample_counts
+from .sampling import _sample_categorical, sample_counts
 from .validation import (
     as_generator,
     check_array,
@@ -328,7 +328,7 @@ def _curate_counts(probs: np.ndarray, r: np.ndarray, K: int, n: int, rng: np.ran
     R, s = probs.shape
     if K == 1:
         return sample_counts(probs, n, rng)
-    cand = sample_categorical(probs, n * K, rng).reshape(R, n, K)
+    cand = _sample_categorical(probs, n * K, rng).reshape(R, n, K)
     scores = r[cand] + rng.gumbel(size=cand.shape)
     kept = np.take_along_axis(cand, scores.argmax(axis=2)[..., None], axis=2)[..., 0]
     flat = kept + s * np.arange(R)[:, None]

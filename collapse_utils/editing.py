@@ -28,7 +28,7 @@ import scipy.linalg
 
 from .chains import _temper
 from .ngram import Corpus, _check_model, context_codes, cross_entropy, fit_ngram, sample_corpus, smoothed_probs
-from .sampling import sample_categorical
+from .sampling import _sample_categorical
 from .validation import (
     as_generator,
     check_array,
@@ -127,7 +127,7 @@ def token_edit(
     if rows.shape[0]:
         cand = np.argpartition(-rows, top_k - 1, axis=1)[:, :top_k]  # the top_k candidates
         law = _temper(np.take_along_axis(rows, cand, axis=1), beta)
-        pick = sample_categorical(law, 1, rng)[:, 0]
+        pick = _sample_categorical(law, 1, rng)[:, 0]
         new = cand[np.arange(rows.shape[0]), pick]
         edited[r_idx, t_idx + l] = new
         mask[r_idx, t_idx + l] = True

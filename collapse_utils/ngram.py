@@ -22,7 +22,8 @@ module fits it, samples from it and scores it, with NumPy only:
   segment with ``numpy.unique``.  The fitted conditional law is the
   maximum-likelihood estimate ``p_hat(y | h) = c(h y) / c(h)``.
 * **Sampling** (:func:`sample_corpus`) advances many independent streams at
-  once, one inverse-CDF draw per stream and position.
+  once, one draw of the package's categorical kernel
+  (:func:`~collapse_utils.sampling.sample_categorical`) per stream and position.
 * **Scoring** (:func:`cross_entropy`) uses interpolated Witten-Bell smoothing,
   stated in :func:`smoothed_probs`, so that unseen events cost a finite number
   of nats.
@@ -38,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .sampling import _sample_categorical
 from .validation import (
     ArgumentTypeError,
     as_generator,
@@ -432,7 +434,7 @@ def sample_corpus(
     S = check_positive_int(streams, "streams") if streams is not None else max(1, math.ceil(length / 250))
     T = max(math.ceil(length / S), l + 1)
     check_memory(
-        8 * 3 * R * S * T + 8 * int(model.counts[l].sum()),
+        8 * 3 * R * S * (T + s),
         f"replicas={R} x length={length}" + (f" (streams={S} of {T} tokens)" if streams is not None else ""),
         "sample fewer tokens or use fewer streams",
     )
@@ -447,12 +449,8 @@ def sample_corpus(
     for k in range(l - 1, -1, -1):
         out[:, k] = digits % s
         digits //= s
-    contexts, ctx_counts = model.contexts[l], model.context_counts[l]
-    codes, counts = model.codes[l], model.counts[l]
-    # The "pool" lists the training windows sorted by code: the windows of context row j are
-    # pool[pool_start[j] : pool_start[j] + c(h_j)], so a uniform draw among them is p_hat(. | h_j).
-    pool = np.repeat(np.arange(codes.size), counts)
-    pool_start = (np.cumsum(counts) - counts)[model.row_start[l]]
+    contexts, ctx_counts, ctx_types = model.contexts[l], model.context_counts[l], model.context_types[l]
+    codes, counts, row_start = model.codes[l], model.counts[l], model.row_start[l]
     tok_of = codes % s
     ctx_span = s**l
     # The row of the context that follows each n-gram (its last l tokens), or -1 if that context has no row.
@@ -467,7 +465,11 @@ def sample_corpus(
             fresh = draw_contexts(rep[missing], rng)
             row[missing] = np.searchsorted(contexts, rep[missing] * ctx_span + fresh)
             starts[missing, t] = True
-        k = pool[pool_start[row] + (rng.random(row.size) * ctx_counts[row]).astype(np.int64)]
+        # Row j of the table is codes[row_start[j] : row_start[j] + T(h_j)]; draw one entry with probability c(h y) / c(h).
+        width = ctx_types[row]
+        entry = row_start[row][:, None] + np.arange(width.max())
+        law = np.where(entry < (row_start[row] + width)[:, None], counts[np.minimum(entry, codes.size - 1)], 0)
+        k = row_start[row] + _sample_categorical(law / ctx_counts[row][:, None], 1, rng)[:, 0]
         out[:, t] = tok_of[k]
         row = next_row[k]
     out, starts = out.reshape(R, S * T)[:, :length], starts.reshape(R, S * T)[:, :length]

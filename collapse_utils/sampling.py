@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from .validation import (
+    PROB_ATOL,
     check_array,
     check_choice,
     check_generator,
@@ -40,6 +41,7 @@ from .validation import (
     check_nonnegative_int,
     check_positive_int,
     check_prob_rows,
+    check_weights,
 )
 
 __all__ = ["STRATEGIES", "choose_strategy", "resample_counts", "sample_categorical", "sample_counts"]
@@ -201,7 +203,9 @@ def sample_categorical(probs: np.ndarray, size: int, rng: np.random.Generator) -
     Parameters
     ----------
     probs : ndarray, shape (R, k)
-        One categorical distribution per row (non-negative; rows need not be normalised exactly).
+        One categorical law per row, as non-negative finite weights with a positive total;
+        a row is normalised by its total unless it already sums to 1 (within
+        :data:`~collapse_utils.validation.PROB_ATOL`).
     size : int
         Draws per row.
     rng : numpy.random.Generator
@@ -211,6 +215,36 @@ def sample_categorical(probs: np.ndarray, size: int, rng: np.random.Generator) -
     -------
     ndarray of int64, shape (R, size)
         Category indices; a zero-probability category is never drawn, whatever the rounding.
+
+    Raises
+    ------
+    ValueError
+        If ``probs`` is not a 2-D array of such weights, ``size`` is not a non-negative
+        integer, ``rng`` is not a generator, or the draw would need more memory than
+        :data:`~collapse_utils.validation.MEMORY_LIMIT_BYTES`.
+
+    Examples
+    --------
+    >>> draws = sample_categorical(np.array([[0.0, 1.0, 3.0], [1.0, 0.0, 0.0]]), 6, np.random.default_rng(0))
+    >>> draws.shape, bool(np.all(draws[0] > 0)), draws[1].tolist()
+    ((2, 6), True, [0, 0, 0, 0, 0, 0])
+    """
+    probs = check_weights(probs, "probs", ndim=2)
+    size = check_nonnegative_int(size, "size")
+    rng = check_generator(rng, "rng")
+    rows, k = probs.shape
+    check_memory(8 * rows * (2 * k + 3 * size), f"{rows} rows x (k={k} + size={size})", "draw fewer rows or categories at once")
+    totals = probs.sum(axis=1, keepdims=True)
+    if np.any(np.abs(totals - 1.0) > PROB_ATOL):
+        probs = probs / totals
+    return _sample_categorical(probs, size, rng)
+
+
+def _sample_categorical(probs: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """:func:`sample_categorical` without the checks, for internal hot paths.
+
+    ``probs`` must be 2-D, non-negative, with row totals in ``(0, 2)`` (so that the
+    row blocks of :func:`_inverse_cdf_hits` do not overlap).
     """
     rows, k = probs.shape
     return _inverse_cdf_hits(probs, size, rng).reshape(rows, size) - k * np.arange(rows)[:, None]

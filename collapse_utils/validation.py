@@ -414,8 +414,9 @@ def check_prob_rows(p: object, name: str = "probs", *, ndim: int | None = None) 
     return _check_simplex(arr, name)
 
 
-def check_weights(p: object, name: str = "probs") -> np.ndarray:
-    """Validate non-negative finite weights along the last axis, every row with a positive total.
+def check_weights(p: object, name: str = "probs", *, ndim: int | None = None) -> np.ndarray:
+    """Validate non-negative finite weights along the last axis (any leading shape, or exactly ``ndim`` dimensions),
+    every row with a positive total.
 
     For scale-invariant maps (tempering, normalising) that need no exact simplex.
 
@@ -429,7 +430,7 @@ def check_weights(p: object, name: str = "probs") -> np.ndarray:
     ValueError: probs must have a positive total along the last axis; row 0 sums to 0
     """
     try:
-        arr = check_array(p, name, min_size=0, finite=False)
+        arr = check_array(p, name, ndim=ndim, min_size=0, finite=False)
     except ArgumentTypeError as exc:
         raise ValueError(f"{name} must be an array of weights: {exc}") from None
     if arr.ndim == 0 or arr.shape[-1] == 0:

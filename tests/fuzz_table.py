@@ -51,6 +51,7 @@ CALLS: dict[str, dict] = {
     "chains.temper": dict(probs=np.array(P), temperature=0.7),
     "chains.chain_statistics": dict(probs=np.array([P]), first=np.array([P]), truth=np.array([P])),
     "sampling.sample_counts": dict(probs=np.array([P]), n=5, rng=_rng),
+    "sampling.sample_categorical": dict(probs=np.array([P]), size=5, rng=_rng),
     "sampling.resample_counts": dict(counts=np.array([[3, 1, 0]]), n=5, rng=_rng),
     "sampling.choose_strategy": dict(n=5, k=10),
     "gaussian.simulate_gaussian": dict(mu0=0.0, sigma0=1.0, n=10, generations=3, replicas=2, seed=0),

@@ -230,12 +230,46 @@ def test_sample_categorical_draws_each_category_with_its_probability():
 
 def test_sample_categorical_guards_the_top_of_each_block():
     """Uniforms that round up to the top of a row's block still land on a positive category."""
-    from collapse_utils.sampling import sample_categorical
+    from collapse_utils.sampling import _sample_categorical
 
     class Top:  # a generator whose every uniform is the largest double below 1
         def random(self, shape):
             return np.full(shape, np.nextafter(1.0, 0.0))
 
     probs = np.array([[0.1, 0.2, 0.7, 0.0], [1 / 3, 1 / 3, 1 / 3, 0.0]] * 50)
-    draws = sample_categorical(probs, 3, Top())
+    draws = _sample_categorical(probs, 3, Top())
     assert np.all(draws == 2)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(probs=[0.5, 0.5]), "probs"),  # one row must still be 2-D
+        (dict(probs=[[0.5, -0.1, 0.6]]), "probs"),
+        (dict(probs=[[0.0, 0.0]]), "probs"),
+        (dict(probs=[[np.nan, 1.0]]), "probs"),
+        (dict(probs=np.zeros((2, 0))), "probs"),
+        (dict(size=-1), "size"),
+        (dict(size=2.5), "size"),
+        (dict(rng=0), "rng"),
+    ],
+)
+def test_sample_categorical_checks_its_arguments(kwargs, match):
+    from collapse_utils.sampling import sample_categorical
+
+    call = dict(probs=[[0.2, 0.8]], size=3, rng=np.random.default_rng(0)) | kwargs
+    with pytest.raises(ValueError, match=match):
+        sample_categorical(**call)
+
+
+def test_sample_categorical_normalises_weights_of_any_scale():
+    """Rows far from a total of 1 (here 300 and 1e-3) are normalised, not read past their block: the draws
+    are those of the normalised rows, seed for seed."""
+    from collapse_utils.sampling import sample_categorical
+
+    weights = np.array([[100.0, 0.0, 200.0], [0.0, 5e-4, 5e-4]])
+    law = weights / weights.sum(axis=1, keepdims=True)
+    a = sample_categorical(weights, 500, np.random.default_rng(8))
+    b = sample_categorical(law, 500, np.random.default_rng(8))
+    assert np.array_equal(a, b)
+    assert not np.any(a[0] == 1) and not np.any(a[1] == 0)
