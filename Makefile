@@ -52,11 +52,13 @@ benchmark: $(STAMP)  ## speed of the simulation core and of the explorers' updat
 	$(BIN)/python benchmarks/bench_gpt.py --quick
 
 # Mutation testing (mutmut, configured in pyproject.toml [tool.mutmut]); slow: hours for the whole package
-# on two cores.  MUTATE narrows it, e.g. make mutation MUTATE='collapse_utils.chains.* collapse_utils.sampling.*'
+# on two cores.  MUTATE narrows it, e.g. make mutation MUTATE='collapse_utils.chains.* collapse_utils.sampling.*'.
+# Resumable: mutants that already have a result are not run again (tools/mutation.py); `rm -rf mutants` starts over.
 MUTATE ?=
+MUTATION_CHILDREN ?= 1
 mutation: $(STAMP)  ## mutation testing of collapse_utils (see tests/README.md for the score)
-	COLLAPSE_PROGRESS=0 $(BIN)/mutmut run $(MUTATE)
-	$(BIN)/mutmut results
+	COLLAPSE_PROGRESS=0 $(BIN)/python tools/mutation.py run --children $(MUTATION_CHILDREN) $(MUTATE)
+	$(BIN)/python tools/mutation.py table $(MUTATE)
 
 clean:
 	rm -rf _build .pytest_cache mutants
