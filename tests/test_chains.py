@@ -230,3 +230,58 @@ def test_statistics_are_exact_when_dead_tokens_are_packed_away(scheme):
 def test_collision_has_one_name():
     res = simulate_chain(P0, n=9, generations=3, replicas=4, seed=2, record="stats")
     assert "sigma" not in res.stats and not hasattr(res, "sigma"), "one name per concept: collision"
+
+
+def test_chain_statistics_are_their_definitions():
+    """Each statistic of ``chain_statistics`` against its formula, on rows with a dead token."""
+    from collapse_utils.chains import chain_statistics
+
+    rng = np.random.default_rng(11)
+    probs, first, truth = (rng.dirichlet(np.ones(5), size=4) for _ in range(3))
+    probs[:, 2] = 0.0
+    probs /= probs.sum(axis=1, keepdims=True)
+    got = chain_statistics(probs, first, truth)
+    live = np.where(probs > 0, probs, 1.0)
+    want = {
+        "collision": (probs**2).sum(axis=1),
+        "max": probs.max(axis=1),
+        "support": np.full(4, 4),
+        "entropy": -(probs * np.log(live)).sum(axis=1),
+        "l1_first": np.abs(probs - first).sum(axis=1),
+        "l1_truth": np.abs(probs - truth).sum(axis=1),
+    }
+    assert set(got) == set(want) == set(STATISTICS)
+    for name in want:
+        np.testing.assert_allclose(got[name], want[name], rtol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("arg", ["probs", "first", "truth"])
+@pytest.mark.parametrize(
+    "bad, rule", [(np.array([0.5, 0.5]), "must be 2-D"), (np.array([[0.5, 0.6]]), "must sum to 1")]
+)
+def test_chain_statistics_names_the_bad_argument(arg, bad, rule):
+    from collapse_utils.chains import chain_statistics
+
+    good = np.array([[0.5, 0.5]])
+    call = dict(probs=good, first=good, truth=good) | {arg: bad}
+    with pytest.raises(ValueError, match=rf"^{arg} {rule}"):
+        chain_statistics(**call)
+    with pytest.raises(ValueError, match="same shape"):
+        chain_statistics(**(dict(probs=good, first=good, truth=good) | {arg: np.full((1, 4), 0.25)}))
+
+
+def test_temper_copies_rows_on_the_simplex_and_normalises_weights():
+    """At ``T = 1`` a row that sums to 1 (within PROB_ATOL) comes back exactly, weights come back normalised;
+    at ``T = 2`` every row is ``sqrt(w) / sum sqrt(w)``, whatever its scale."""
+    near = np.array([[0.5, 0.3, 0.2 + 4e-10], [0.1, 0.6, 0.3]])
+    assert np.array_equal(temper(near, 1.0), near)
+    w = np.array([[1.0, 3.0, 0.0], [2.0, 2.0, 4.0]])
+    np.testing.assert_allclose(temper(w, 1.0), w / w.sum(axis=1, keepdims=True), rtol=1e-15)
+    root = np.sqrt(w)
+    np.testing.assert_allclose(temper(w, 2.0), root / root.sum(axis=1, keepdims=True), rtol=1e-12)
+
+
+@pytest.mark.parametrize("T", [0.0, -1.0, np.inf, np.nan])
+def test_temper_names_a_bad_temperature(T):
+    with pytest.raises(ValueError, match=r"^temperature\b"):
+        temper(np.array([0.5, 0.5]), T)

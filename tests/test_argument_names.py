@@ -1,0 +1,44 @@
+"""Bad input fails at the door with a message that names the argument it was given.
+
+For every public numerical function (the valid calls of ``fuzz_table.CALLS``) and every one of its
+arguments, the values that no numerical argument accepts (``fuzz_table.BAD``: a string, a bool, NaN,
+infinities, a complex number, a nested NaN, a dict) are put in that argument alone.  At least one of them
+must be refused, and every refusal must be a ``ValueError`` (or ``TypeError``) whose message names that
+argument as a word: a message naming another argument, ``None`` or ``XXnXX`` sends the reader to the wrong
+place.  ``test_fuzz.py`` checks the wider property (any value, any argument named) with hypothesis.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import collapse_utils.validation as validation
+from fuzz_table import BAD, CALLS, build, resolve
+
+#: Calls left out: the transformer loop (minutes per call; tests/test_gpt.py) and figure helpers.
+SKIP = {"lm_loop.run_loop", "plotting.simplex_xy"}
+
+CASES = [(name, arg) for name in sorted(CALLS) if name not in SKIP for arg in sorted(CALLS[name])]
+
+
+def names(message: str, arg: str) -> bool:
+    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(arg)}(?![A-Za-z0-9_])", message) is not None
+
+
+@pytest.mark.parametrize("name, arg", CASES, ids=[f"{n}-{a}" for n, a in CASES])
+def test_a_bad_value_is_refused_naming_its_argument(name, arg):
+    func = resolve(name)
+    refused = []
+    for value in BAD:
+        kwargs = build(CALLS[name])
+        kwargs[arg] = value
+        with validation.limits(memory_bytes=256 * 2**20, work=2e8):
+            try:
+                func(**kwargs)
+            except (ValueError, TypeError) as exc:
+                refused.append((value, str(exc)))
+    assert refused, f"{name}: no bad value of {arg} was refused"
+    wrong = [(v, m) for v, m in refused if not names(m, arg)]
+    assert not wrong, f"{name}({arg}=...): message does not name {arg!r}: {wrong[:3]}"
