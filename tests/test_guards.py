@@ -1,0 +1,52 @@
+"""The memory guards estimate what a call really allocates.
+
+A guard (``validation.check_memory``) refuses a call whose estimated allocation is above
+``MEMORY_LIMIT_BYTES``.  An estimate far below the real peak lets calls through that then exhaust memory;
+one far above refuses work the machine could do.  For the core simulators and samplers, the peak traced by
+``tracemalloc`` (NumPy reports its buffers to it) is measured, and the guard must refuse the call under a
+limit of a quarter of that peak, naming the sizes that make it large, and accept it under four times the peak.
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import collapse_utils.validation as validation
+from collapse_utils.chains import collapse_times, simulate_chain
+from collapse_utils.sampling import resample_counts, sample_categorical, sample_counts
+
+P = np.full(200, 1 / 200)
+ROWS = np.tile(P, (500, 1))
+
+#: name -> (call, a size the refusal must mention)
+CALLS = {
+    "collapse_times": (lambda: collapse_times(P, n=50, replicas=2000, seed=0, max_generations=3), "replicas=2000"),
+    "simulate_chain": (lambda: simulate_chain(P, n=50, generations=20, replicas=500, seed=0), "replicas=500"),
+    "simulate_chain-stats": (
+        lambda: simulate_chain(P, n=50, generations=20, replicas=500, seed=0, record="stats"),
+        "replicas=500",
+    ),
+    "sample_counts-multinomial": (lambda: sample_counts(ROWS, 1000, np.random.default_rng(0)), "500 rows"),
+    "sample_counts-inverse-cdf": (lambda: sample_counts(ROWS, 100, np.random.default_rng(0)), "n=100"),
+    "sample_categorical": (lambda: sample_categorical(ROWS, 1000, np.random.default_rng(0)), "size=1000"),
+    "resample_counts": (lambda: resample_counts(np.full((500, 200), 5), 1000, np.random.default_rng(0)), "n=1000"),
+    "resample_counts-urn": (lambda: resample_counts(np.ones((500, 200), int), 100, np.random.default_rng(0)), "n=100"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_memory_guard_is_within_a_factor_four_of_the_peak(name):
+    call, size = CALLS[name]
+    tracemalloc.start()
+    try:
+        call()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    with validation.limits(memory_bytes=peak / 4), pytest.raises(ValueError, match=size):
+        call()
+    with validation.limits(memory_bytes=4 * peak):
+        call()
