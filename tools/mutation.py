@@ -6,7 +6,8 @@ a run carried over several sessions does not redo work, ``run`` passes mutmut on
 of the patterns that have no result yet ("not checked", or interrupted); on the first call,
 before ``mutants/`` exists, it passes the patterns themselves.
 
-    python tools/mutation.py run [--children N] [PATTERN ...]   # PATTERN as in mutmut, default: all
+    python tools/mutation.py run [--children N] [--survivors] [PATTERN ...]   # PATTERN as in mutmut
+    # --survivors: test the survivors again too (after adding tests)
     python tools/mutation.py table [PATTERN ...]                # per-module figures (Markdown)
 
 Run it from the repository root.  ``table`` counts the verdicts stored in ``mutants/**.meta``;
@@ -48,15 +49,16 @@ def module_of(name: str) -> str:
     return name.split(".x", 1)[0].removeprefix("collapse_utils.")
 
 
-def pending(patterns: list[str]) -> list[str]:
-    return [k for codes, _ in _metas() for k, v in codes.items() if _match(k, patterns) and v in (None, 2)]
+def pending(patterns: list[str], survivors: bool = False) -> list[str]:
+    again = (None, 2, 0) if survivors else (None, 2)
+    return [k for codes, _ in _metas() for k, v in codes.items() if _match(k, patterns) and v in again]
 
 
-def run(patterns: list[str], children: int) -> int:
+def run(patterns: list[str], children: int, survivors: bool = False) -> int:
     if not MUTANTS.exists():
         names = patterns
     else:
-        names = pending(patterns)
+        names = pending(patterns, survivors)
         if not names:
             print("no mutant of", patterns or "the package", "is waiting for a result")
             return 0
@@ -96,9 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["run", "table"])
     parser.add_argument("patterns", nargs="*")
     parser.add_argument("--children", type=int, default=1, help="mutants tested at once (default 1)")
+    parser.add_argument("--survivors", action="store_true", help="test the surviving mutants again too")
     args = parser.parse_args(argv)
     if args.command == "run":
-        return run(args.patterns, args.children)
+        return run(args.patterns, args.children, args.survivors)
     print(table(args.patterns))
     return 0
 
