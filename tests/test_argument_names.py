@@ -20,7 +20,17 @@ from fuzz_table import BAD, CALLS, build, resolve
 #: Calls left out: the transformer loop (minutes per call; tests/test_gpt.py) and figure helpers.
 SKIP = {"lm_loop.run_loop", "plotting.simplex_xy"}
 
-CASES = [(name, arg) for name in sorted(CALLS) if name not in SKIP for arg in sorted(CALLS[name])]
+#: Valid calls that reach the arguments the calls of ``fuzz_table.CALLS`` leave at their defaults.
+MORE: dict[str, list[dict]] = {
+    "chains.simulate_chain": [
+        dict(p0=[0.5, 0.3, 0.2], n=10, generations=3, scheme="partially-synthetic", n_real=5, record="stats", seed=0),
+        dict(p0=[0.5, 0.3, 0.2], n=10, generations=3, scheme="most-recent", window=2, temperature=0.8, seed=0),
+    ],
+    "chains.collapse_times": [dict(p0=[0.5, 0.5], n=5, replicas=3, max_generations=50, seed=0)],
+}
+
+CALLS_BY_NAME = {name: [kwargs, *MORE.get(name, [])] for name, kwargs in CALLS.items() if name not in SKIP}
+CASES = sorted({(name, arg) for name, calls in CALLS_BY_NAME.items() for kwargs in calls for arg in kwargs})
 
 
 def names(message: str, arg: str) -> bool:
@@ -31,14 +41,17 @@ def names(message: str, arg: str) -> bool:
 def test_a_bad_value_is_refused_naming_its_argument(name, arg):
     func = resolve(name)
     refused = []
-    for value in BAD:
-        kwargs = build(CALLS[name])
-        kwargs[arg] = value
-        with validation.limits(memory_bytes=256 * 2**20, work=2e8):
-            try:
-                func(**kwargs)
-            except (ValueError, TypeError) as exc:
-                refused.append((value, str(exc)))
+    for call in CALLS_BY_NAME[name]:
+        if arg not in call:
+            continue
+        for value in BAD:
+            kwargs = build(call)
+            kwargs[arg] = value
+            with validation.limits(memory_bytes=256 * 2**20, work=2e8):
+                try:
+                    func(**kwargs)
+                except (ValueError, TypeError) as exc:
+                    refused.append((value, str(exc)))
     assert refused, f"{name}: no bad value of {arg} was refused"
     wrong = [(v, m) for v, m in refused if not names(m, arg)]
     assert not wrong, f"{name}({arg}=...): message does not name {arg!r}: {wrong[:3]}"
