@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("patterns", nargs="*")
     parser.add_argument("--children", type=int, default=1, help="mutants tested at once (default 1)")
     parser.add_argument("--survivors", action="store_true", help="test the surviving mutants again too")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     if args.command == "run":
         return run(args.patterns, args.children, args.survivors)
     print(table(args.patterns))
