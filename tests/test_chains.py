@@ -291,3 +291,19 @@ def test_collapse_times_runs_one_chain_by_default():
     res = collapse_times([0.5, 0.5], n=4, seed=0)
     assert res.times.shape == res.token.shape == (1,)
     assert np.isfinite(res.times[0]) and res.token[0] in (0, 1)
+
+
+def test_collapse_times_stop_after_max_generations():
+    """Capping the run at M generations reports exactly the chains that collapse by M (same seed, same
+    draws up to M) and inf for the others."""
+    p0 = [0.4, 0.3, 0.3]
+    free = collapse_times(p0, n=6, replicas=400, seed=5)
+    M = int(np.median(free.times))
+    capped = collapse_times(p0, n=6, replicas=400, seed=5, max_generations=M)
+    np.testing.assert_array_equal(capped.times, np.where(free.times <= M, free.times, np.inf))
+    np.testing.assert_array_equal(capped.token, np.where(free.times <= M, free.token, -1))
+
+
+def test_collapse_times_refuses_too_much_work_naming_the_sizes():
+    with pytest.raises(ValueError, match=r"max_generations=1000000000 x replicas=1000"):
+        collapse_times([0.5, 0.5], n=10**7, replicas=1000, max_generations=10**9, seed=0)
