@@ -25,6 +25,10 @@ ROWS = np.tile(P, (500, 1))
 CALLS = {
     "collapse_times": (lambda: collapse_times(P, n=50, replicas=2000, seed=0, max_generations=3), "replicas=2000"),
     "simulate_chain": (lambda: simulate_chain(P, n=50, generations=20, replicas=500, seed=0), "replicas=500"),
+    "simulate_chain-history": (  # many generations: the recorded history is the largest allocation
+        lambda: simulate_chain(P, n=50, generations=200, replicas=200, seed=0),
+        "generations=200",
+    ),
     "simulate_chain-stats": (
         lambda: simulate_chain(P, n=50, generations=20, replicas=500, seed=0, record="stats"),
         "replicas=500",
