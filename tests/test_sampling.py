@@ -273,3 +273,14 @@ def test_sample_categorical_normalises_weights_of_any_scale():
     b = sample_categorical(law, 500, np.random.default_rng(8))
     assert np.array_equal(a, b)
     assert not np.any(a[0] == 1) and not np.any(a[1] == 0)
+
+
+def test_unchecked_kernel_reads_rows_of_any_total_below_two():
+    """The private core takes rows as they come (totals in (0, 2), as its callers pass them): the
+    frequencies are the normalised rows."""
+    from collapse_utils.sampling import _sample_categorical
+
+    probs = np.array([[0.1, 0.0, 0.4], [0.9, 0.6, 0.0]])  # totals 0.5 and 1.5
+    draws = _sample_categorical(probs, 40_000, np.random.default_rng(12))
+    hits = draws[:, None, :] == np.arange(3)[None, :, None]
+    assert_mean_close(hits, probs / probs.sum(1, keepdims=True), axis=-1, what="category frequencies")
