@@ -284,3 +284,16 @@ def test_unchecked_kernel_reads_rows_of_any_total_below_two():
     draws = _sample_categorical(probs, 40_000, np.random.default_rng(12))
     hits = draws[:, None, :] == np.arange(3)[None, :, None]
     assert_mean_close(hits, probs / probs.sum(1, keepdims=True), axis=-1, what="category frequencies")
+
+
+def test_sample_categorical_never_draws_a_leading_zero_category():
+    """A uniform of exactly 0 (``Generator.random`` can return it) lands on the first positive category."""
+    from collapse_utils.sampling import _sample_categorical
+
+    class Bottom:  # a generator whose every uniform is 0.0
+        def random(self, shape):
+            return np.zeros(shape)
+
+    probs = np.array([[0.0, 0.0, 0.3, 0.7], [0.0, 0.5, 0.5, 0.0]] * 5)
+    draws = _sample_categorical(probs, 2, Bottom())
+    np.testing.assert_array_equal(draws, np.tile([[2, 2], [1, 1]], (5, 1)))
