@@ -75,8 +75,8 @@ def mixed_stationary() -> sp.Matrix:
 def mise0() -> sp.Expr:
     """Mean integrated squared error of a Gaussian KDE on ``n`` i.i.d. ``N(0, sigma0^2)`` points (generation 0).
 
-    From ``int phi_a(x-u) phi_b(x-v) dx = phi_sqrt(a^2+b^2)(u-v)`` and
-    ``E phi_c(X - X') = phi_sqrt(c^2 + 2 sigma0^2)(0)`` for independent ``X, X'``.
+    From ``int K_a(x-u) K_b(x-v) dx = K_sqrt(a^2+b^2)(u-v)`` and
+    ``E K_c(X - X') = K_sqrt(c^2 + 2 sigma0^2)(0)`` for independent ``X, X'``.
     """
     def phi0(scale2: sp.Expr) -> sp.Expr:
         return 1 / sp.sqrt(2 * sp.pi * scale2)

@@ -245,7 +245,7 @@ def fresh_real_deviation_first() -> sp.Expr:
 def tolerance_n(N_value: float, eta: float) -> float:
     """Largest ``n`` with ``E||p^(inf) - p^(1)||_2^2 <= eta E||p^(1) - p^(0)||_2^2`` (book's tolerance line).
 
-    The ratio of the two sides is ``r = (1 - 1/N) alpha / (1 + (1 + 1/N) alpha)``,
+    The ratio of the two sides is ``R = (1 - 1/N) alpha / (1 + (1 + 1/N) alpha)``,
     which is below ``1/2`` for every ``n``; returns ``inf`` when ``eta`` is never reached.
     """
     N_value = check_positive_float(N_value, "N_value")
