@@ -38,7 +38,7 @@ def _draw_phase_diagram(ax) -> None:
     ax.contour(lams, log_t, tv, levels=[0.05], colors="white", linewidths=1)
     ax.set_yticks([-2, -1, 0, 1, 2], ["1/4", "1/2", "1", "2", "4"])
     ax.grid(False)
-    ax.set(xlabel=r"real fraction $\varphi$", ylabel="temperature $T$ (log scale)",
+    ax.set(xlabel=r"real fraction $\phi$", ylabel="temperature $T$ (log scale)",
            title=r"TV$(p_\infty, q)$; white: 0.05")
     ax.figure.colorbar(mesh, ax=ax)
 
