@@ -58,7 +58,7 @@ def _check_chain(n: int, *, generations: int = 0, solve: bool = False) -> None:
 
 
 def transition_matrix(n: int) -> np.ndarray:
-    """Transition matrix of the count chain ``K_m = n p_i^(m)`` on ``{0, ..., n}``.
+    """Transition matrix of the count chain ``c_m = n p_i^(m)`` on ``{0, ..., n}``.
 
     Parameters
     ----------
