@@ -154,8 +154,8 @@ def simulate_kde(
     generations : int
         Number of refits after generation 0 (which is ``n`` real points).
     real_fraction : float
-        Fraction ``w`` of each generation's points drawn fresh from ``N(0, sigma0^2)``;
-        ``k = round(w n)`` real points and ``n - k`` synthetic ones.
+        Fraction ``phi`` of each generation's points drawn fresh from ``N(0, sigma0^2)``;
+        ``k = round(phi n)`` real points and ``n - k`` synthetic ones.
     sigma0 : float
         Standard deviation of the true density.
     replicas : int

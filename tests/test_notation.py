@@ -25,6 +25,7 @@ RETIRED = {
     r"\\beta_[ij]\b|g_n\(\\beta": r"\omega_j, the generalised eigenvalues: beta is the mixing factor",
     r"\blambda_0\b|λ₀|\\lambda_0": r"\Lambda_0, the Poisson rate: lambda is the synthetic-to-real ratio",
     r"real fraction \$\\varphi\$": r"\phi, the real share",
+    r"h\^2 ?/ ?w\b|real fractions? \$?w\b": r"\phi, the real share (w is a weight)",
 }
 PATTERN = re.compile("|".join(f"(?:{p})" for p in RETIRED))
 
@@ -40,7 +41,7 @@ def retired_uses(text: str) -> list[str]:
 
 def test_every_retired_spelling_is_caught():
     examples = [r"$r_{\max} = 0.1$", r"$r(N, n)$", r"\varphi_h(u)", r"p_T(k \mid x)", r"$\beta_j$",
-                "rate lambda_0", r"real fraction $\varphi$"]
+                "rate lambda_0", r"real fraction $\varphi$", r"$h^2/w$"]
     for example in examples:
         assert retired_uses(example), example
     assert not retired_uses(r"$\mathcal R_{\max}$, $\varphi(\zeta)$, $\omega_j$, $\Lambda_0$, $p_{\rm teacher}$, $T_{\rm c}$")
