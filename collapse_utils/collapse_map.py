@@ -203,6 +203,12 @@ def synthetic_amount_phase(
     (key ``"p"`` of :func:`collapse_utils.theory.mixing.deviation_bounds`), which
     holds for every ``m >= 2``.  ``collapsed`` is the fraction of replicas whose
     last model is a single token.
+
+    Examples
+    --------
+    >>> grid = synthetic_amount_phase([0.5, 0.3, 0.2], Ns=[20, 100], ns=[5], generations=5, replicas=200, seed=0)
+    >>> grid.simulated.shape, bool(np.all(grid.simulated < grid.theory))  # the bound holds
+    ((1, 2), True)
     """
     p0 = check_probs(p0, "p0")
     generations = check_positive_int(generations, "generations")
