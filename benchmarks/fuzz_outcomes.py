@@ -11,6 +11,8 @@ dies is restarted after the call that killed it.  Each call is classified as
 * crash         -- memory exhausted at the cap, or no answer within the time limit,
 * silent wrong  -- a result for a value no argument accepts (``BAD``), or NaN/inf in a result.
 
+A function of the table that the checkout under test does not have is reported once as ``absent``.
+
 Usage: ``python benchmarks/fuzz_outcomes.py [--root DIR] [--seconds 10] [--memory-gib 4]``; ``--root`` chooses the
 checkout whose ``collapse_utils`` is tested (e.g. an older one, for a before/after comparison).
 """
@@ -37,12 +39,15 @@ def worker(root: str, name: str, start: int, seconds: int, memory_gib: float) ->
 
     resource.setrlimit(resource.RLIMIT_AS, (int(memory_gib * 2**30),) * 2)
     sys.path[:0] = [root, str(TESTS)]
-    import numpy as np
 
     from fuzz_table import BAD, CALLS, EDGE, MAY_HOLD_INF, build, finite, resolve
 
     warnings.simplefilter("ignore")
-    func = resolve(name)
+    try:
+        func = resolve(name)
+    except (ImportError, AttributeError) as exc:  # an older checkout (--root) without this function
+        print(json.dumps({"index": 0, "total": 1, "function": name, "outcome": "absent", "detail": repr(exc)[:200]}), flush=True)
+        return
     params = list(inspect.signature(func).parameters)
     cases = [(arg, kind, i) for arg in sorted(CALLS[name]) for kind, vals in (("bad", BAD), ("edge", EDGE)) for i in range(len(vals))]
 
@@ -76,7 +81,6 @@ def worker(root: str, name: str, start: int, seconds: int, memory_gib: float) ->
             outcome, detail = "unclear error", f"{type(exc).__name__}: {exc}"[:200]
         print(json.dumps({"index": index, "total": len(cases), "function": name, "arg": arg,
                           "value": repr(value)[:40], "outcome": outcome, "detail": detail}), flush=True)
-        del np
 
 
 def main() -> None:
@@ -116,7 +120,10 @@ def main() -> None:
             elif total is None:
                 break
     order = ["clear error", "correct", "unclear error", "crash", "silent wrong"]
-    print(f"{len(rows)} calls of {len(names)} functions: " + ", ".join(f"{k}: {counts[k]}" for k in order))
+    absent = sorted(row["function"] for row in rows if row["outcome"] == "absent")
+    print(f"{len(rows) - len(absent)} calls of {len(names) - len(absent)} functions: " + ", ".join(f"{k}: {counts[k]}" for k in order))
+    if absent:
+        print(f"absent from {args.root}: {', '.join(absent)}")
     for row in rows:
         if row["outcome"] in ("unclear error", "crash", "silent wrong"):
             print(f"  {row['outcome']:13s} {row['function']}({row.get('arg')}={row.get('value')}) {row.get('detail', '')}")
