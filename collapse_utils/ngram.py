@@ -66,6 +66,13 @@ __all__ = [
 _MAX_CODE = 2**62
 
 
+def _codes_overflow(replicas: int, vocab_size: int, length: int) -> bool:
+    """Whether ``replicas * vocab_size**length`` reaches ``_MAX_CODE`` (exact; no float overflow for huge ``length``)."""
+    if vocab_size > 1 and length * math.log2(vocab_size) > 64:
+        return True
+    return replicas * vocab_size**length >= _MAX_CODE
+
+
 # ----------------------------------------------------------------------------- text and vocabulary
 def default_text() -> str:
     """The book's default real corpus: the Python language reference topics shipped with CPython.
@@ -345,7 +352,7 @@ def fit_ngram(corpus: Corpus | np.ndarray, order: int, vocab_size: int, *, repli
     if corpus.ids.min() < 0 or corpus.ids.max() >= s:
         raise ValueError(f"corpus ids must lie in 0..vocab_size-1 = 0..{s - 1}")
     n_rep = int(corpus.replica.max()) + 1 if replicas is None else check_positive_int(replicas, "replicas")
-    if float(n_rep) * float(s) ** (order + 1) >= _MAX_CODE:
+    if _codes_overflow(n_rep, s, order + 1):
         raise ValueError(f"order {order} is too long for vocab_size {s} and {n_rep} replicas (int64 codes overflow)")
     code, rep = _window_codes(corpus, order + 1, s)
     if code.size == 0:
@@ -514,7 +521,7 @@ def context_codes(ids: np.ndarray, order: int, vocab_size: int, positions: np.nd
     """
     order = check_positive_int(order, "order")
     vocab_size = check_positive_int(vocab_size, "vocab_size")
-    if float(vocab_size) ** order >= _MAX_CODE:
+    if _codes_overflow(1, vocab_size, order):
         raise ValueError(f"vocab_size**order must fit in int64 codes (got vocab_size={vocab_size}, order={order})")
     ids = check_token_ids(ids, "ids", vocab_size)
     positions = check_array(positions, "positions", integer=True, min_size=0)

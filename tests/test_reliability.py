@@ -21,9 +21,11 @@ from collapse_utils.collapse_map import reuse_theory
 from collapse_utils.curation import curate_counts, curation_factor, expected_trajectory, reward_tilt
 from collapse_utils.kde import kde_ise
 from collapse_utils.lm_loop import run_loop
-from collapse_utils.ngram import Corpus, Vocabulary, cross_entropy, fit_ngram, smoothed_probs
+from collapse_utils.ngram import Corpus, Vocabulary, context_codes, cross_entropy, fit_ngram, smoothed_probs
 from collapse_utils.sampling import choose_strategy
 from collapse_utils.temperature import fixed_points, mixed_map, tempered_iterate
+from collapse_utils.theory.gaussian import check_c4_bound
+from collapse_utils.theory.mixing import law_with_S0
 from collapse_utils.wright_fisher import transition_matrix
 
 P = np.array([0.5, 0.3, 0.2])
@@ -170,6 +172,36 @@ def test_ngram_functions_refuse_tokens_outside_the_vocabulary():
         Vocabulary.from_text("abc").decode(np.array([-1]))
     with pytest.raises(TypeError, match="train must be an array of integer token ids"):
         run_loop(np.arange(50.0), np.arange(50), 50, generations=1)
+
+
+# ------------------------------------------------------------------ found by benchmarks/fuzz_outcomes.py
+def test_ngram_code_size_check_does_not_overflow_at_a_huge_order():
+    """vocab_size**order is compared exactly, without forming a float that overflows."""
+    with pytest.raises(ValueError, match=r"vocab_size\*\*order must fit in int64 codes .*order=1000000000000"):
+        context_codes(np.arange(4), 10**12, 4, np.array([2]))
+    with pytest.raises(ValueError, match="order 31 is too long for vocab_size 4"):
+        fit_ngram(np.tile(np.arange(4), 10), 31, 4)
+    assert context_codes(np.array([1, 0, 3]), 2, 4, np.array([2])).tolist() == [4]
+
+
+@pytest.mark.parametrize("lam, match", [(np.array([[0.2, 0.2, 0.2]]), "lam must be 0-D or 1-D"), (1.5, "lam must be <= 1")])
+def test_fixed_points_checks_the_shape_of_lam(lam, match):
+    with pytest.raises(ValueError, match=match):
+        fixed_points(P, [0.7], lam)
+
+
+def test_fixed_points_accepts_a_single_fraction():
+    np.testing.assert_array_equal(fixed_points(P, [0.7, 1.0], 0.0).tv.shape, (2, 1))
+
+
+def test_check_c4_bound_holds_at_huge_n():
+    """The working precision grows with n (the log-gammas cancel about 3 log10(n) digits): n^2 gap -> 3/16."""
+    np.testing.assert_allclose(check_c4_bound([10**12, 10**18], digits=17), 3 / 16, rtol=1e-6)
+
+
+def test_law_with_s0_refuses_a_huge_vocabulary_up_front():
+    with pytest.raises(ValueError, match="s=1000000000000 tokens needs about"):
+        law_with_S0(10**12, 3, 0.5)
 
 
 # ------------------------------------------------------------------ arguments a setting ignores

@@ -387,6 +387,7 @@ def law_with_S0(s: int, support: int, S0_value: float) -> np.ndarray:
         raise ValueError(f"support must be at most s={s}, got {support}")
     if not 1 / support < S0_value < 1:
         raise ValueError(f"S0_value must lie in (1/support, 1) = ({1 / support:.4g}, 1), got {S0_value}")
+    check_memory(8 * (s + 3 * support), f"s={s} tokens", "use fewer tokens")
     ranks = np.arange(1, support + 1, dtype=float)
 
     def law(gamma: float) -> np.ndarray:
