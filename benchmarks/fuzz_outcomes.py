@@ -5,7 +5,8 @@ Every argument of every call in ``tests/fuzz_table.py`` is replaced, one at a ti
 process per function runs its calls under a memory cap (``RLIMIT_AS``) and a per-call time limit; a worker that
 dies is restarted after the call that killed it.  Each call is classified as
 
-* clear error   -- ``ValueError``/``TypeError`` whose message names an argument of the function,
+* clear error   -- ``ValueError``/``TypeError`` whose message names an argument of the function (the summary
+  also counts those that name the very argument that was replaced),
 * correct       -- a finite result for a value that may be valid (``EDGE``),
 * unclear error -- any other exception, or a message that names no argument,
 * crash         -- memory exhausted at the cap, or no answer within the time limit,
@@ -58,6 +59,7 @@ def worker(root: str, name: str, start: int, seconds: int, memory_gib: float) ->
     for index in range(start, len(cases)):
         arg, kind, i = cases[index]
         value = (BAD if kind == "bad" else EDGE)[i]
+        names_arg = False
         kwargs = build(CALLS[name])
         kwargs[arg] = value
         signal.alarm(seconds)
@@ -75,12 +77,13 @@ def worker(root: str, name: str, start: int, seconds: int, memory_gib: float) ->
         except (ValueError, TypeError) as exc:
             signal.alarm(0)
             named = any(re.search(rf"(?<![A-Za-z_]){re.escape(p)}(?![A-Za-z_])", str(exc)) for p in params)
+            names_arg = bool(re.search(rf"(?<![A-Za-z_]){re.escape(arg)}(?![A-Za-z_])", str(exc)))
             outcome, detail = ("clear error" if named else "unclear error"), f"{type(exc).__name__}: {exc}"[:200]
         except Exception as exc:  # noqa: BLE001 - anything else is an unclear error
             signal.alarm(0)
             outcome, detail = "unclear error", f"{type(exc).__name__}: {exc}"[:200]
         print(json.dumps({"index": index, "total": len(cases), "function": name, "arg": arg,
-                          "value": repr(value)[:40], "outcome": outcome, "detail": detail}), flush=True)
+                          "value": repr(value)[:40], "outcome": outcome, "names_arg": names_arg, "detail": detail}), flush=True)
 
 
 def main() -> None:
@@ -122,6 +125,11 @@ def main() -> None:
     order = ["clear error", "correct", "unclear error", "crash", "silent wrong"]
     absent = sorted(row["function"] for row in rows if row["outcome"] == "absent")
     print(f"{len(rows) - len(absent)} calls of {len(names) - len(absent)} functions: " + ", ".join(f"{k}: {counts[k]}" for k in order))
+    clear = [row for row in rows if row["outcome"] == "clear error"]
+    others = [row for row in clear if not row.get("names_arg")]
+    print(f"  of the {len(clear)} clear errors, {len(clear) - len(others)} name the argument that was replaced")
+    for row in others:
+        print(f"  names another  {row['function']}({row.get('arg')}={row.get('value')}) {row.get('detail', '')}")
     if absent:
         print(f"absent from {args.root}: {', '.join(absent)}")
     for row in rows:

@@ -249,8 +249,8 @@ def simulate_text_loop(
         raise ValueError(f"heldout must be longer than order={order} (got {heldout.size} tokens)")
     check_memory(
         8 * R * ids.size * (s + 4) + 4 * 8 * (generations + 1) * R,
-        f"replicas={R} x len(ids)={ids.size} x vocab_size={s}",
-        "use a shorter text or fewer replicas",
+        f"replicas={R} x len(ids)={ids.size} x vocab_size={s} (and generations={generations})",
+        "use a shorter text, fewer replicas or fewer generations",
     )
     rng = as_generator(seed)
 

@@ -19,6 +19,7 @@ from collapse_utils import (
 )
 from collapse_utils.collapse_map import reuse_theory
 from collapse_utils.curation import curate_counts, curation_factor, expected_trajectory, reward_tilt
+from collapse_utils.editing import simulate_text_loop
 from collapse_utils.kde import kde_ise
 from collapse_utils.lm_loop import run_loop
 from collapse_utils.ngram import Corpus, Vocabulary, context_codes, cross_entropy, fit_ngram, smoothed_probs
@@ -26,6 +27,7 @@ from collapse_utils.sampling import choose_strategy
 from collapse_utils.temperature import fixed_points, mixed_map, tempered_iterate
 from collapse_utils.theory.gaussian import check_c4_bound
 from collapse_utils.theory.mixing import law_with_S0
+from collapse_utils.theory.regression import expected_errors
 from collapse_utils.wright_fisher import transition_matrix
 
 P = np.array([0.5, 0.3, 0.2])
@@ -202,6 +204,24 @@ def test_check_c4_bound_holds_at_huge_n():
 def test_law_with_s0_refuses_a_huge_vocabulary_up_front():
     with pytest.raises(ValueError, match="s=1000000000000 tokens needs about"):
         law_with_S0(10**12, 3, 0.5)
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: simulate_text_loop(np.tile(np.arange(4), 30), np.arange(20) % 4, 4, order=2, generations=10**12),
+         "generations=1000000000000"),
+        (lambda: simulate_regression(10, 2, 1.0, generations=10**12), "generations=1000000000000"),
+        (lambda: run_loop(np.tile(np.arange(4), 30), np.arange(20) % 4, 4, order=2, generations=10**12), "generations=1000000000000"),
+        (lambda: run_loop(np.tile(np.arange(4), 30), np.arange(20) % 4, 4, order=2, generations=2, n_probes=10**12),
+         "n_probes=1000000000000"),
+        (lambda: run_loop(np.tile(np.arange(4), 30), np.arange(20) % 4, 4, order=10**12, generations=2), "order=1000000000000"),
+        (lambda: expected_errors(12, 10**12, 1.0, 3, "replace"), r"T must be >= d \+ 2 \(got T=12, d=1000000000000\)"),
+    ],
+)
+def test_a_refusal_names_the_argument_that_makes_the_call_too_large(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
 
 
 # ------------------------------------------------------------------ arguments a setting ignores

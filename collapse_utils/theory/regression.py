@@ -112,7 +112,9 @@ def expected_errors(T: int, d: int, sigma: float, generations: int, mode: str) -
     [0.2222222222222222, 0.4444444444444444, 0.6666666666666666]
     """
     d = check_positive_int(d, "d")
-    T = check_int(T, "T", low=d + 2)
+    T = check_int(T, "T")
+    if T < d + 2:
+        raise ValueError(f"T must be >= d + 2 (got T={T}, d={d})")
     sigma = check_positive_float(sigma, "sigma")
     generations = check_positive_int(generations, "generations")
     mode = check_choice(mode, "mode", ("replace", "accumulate"))
