@@ -211,12 +211,18 @@ def synthetic_amount_phase(
     ((1, 2), True)
     """
     p0 = check_probs(p0, "p0")
+    Ns = check_array(Ns, "Ns", ndim=1, integer=True, low=1)
+    ns = check_array(ns, "ns", ndim=1, integer=True, low=1)
     generations = check_positive_int(generations, "generations")
     if generations < 2:
         raise ValueError(f"generations must be at least 2, got {generations}")
+    replicas = check_positive_int(replicas, "replicas")
+    check_work(
+        Ns.size * ns.size * generations * replicas * (ns.max() + p0.size),
+        f"{Ns.size} values of N x {ns.size} values of n x generations={generations} x replicas={replicas} x n <= {ns.max()}",
+        "use a coarser grid, fewer generations or replicas",
+    )
     rng = as_generator(seed)
-    Ns = np.asarray(Ns, dtype=int)
-    ns = np.asarray(ns, dtype=int)
     sim = np.empty((ns.size, Ns.size))
     col = np.empty_like(sim)
     for i, n_v in enumerate(ns):

@@ -17,7 +17,7 @@ from collapse_utils import (
     simulate_regression,
     temper,
 )
-from collapse_utils.collapse_map import reuse_theory
+from collapse_utils.collapse_map import reuse_theory, synthetic_amount_phase
 from collapse_utils.curation import curate_counts, curation_factor, expected_trajectory, reward_tilt
 from collapse_utils.editing import simulate_text_loop
 from collapse_utils.kde import kde_ise
@@ -26,7 +26,7 @@ from collapse_utils.ngram import Corpus, Vocabulary, context_codes, cross_entrop
 from collapse_utils.sampling import choose_strategy
 from collapse_utils.temperature import fixed_points, mixed_map, tempered_iterate
 from collapse_utils.theory.gaussian import check_c4_bound
-from collapse_utils.theory.mixing import law_with_S0
+from collapse_utils.theory.mixing import law_with_S0, most_balanced_split, theorem4_bound, varphi_value
 from collapse_utils.theory.regression import expected_errors
 from collapse_utils.wright_fisher import transition_matrix
 
@@ -221,6 +221,24 @@ def test_law_with_s0_refuses_a_huge_vocabulary_up_front():
 )
 def test_a_refusal_names_the_argument_that_makes_the_call_too_large(call, match):
     with pytest.raises(ValueError, match=match):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: synthetic_amount_phase(P, Ns=10, ns=[5], generations=3, replicas=2), ValueError, "Ns must be 1-D"),
+        (lambda: synthetic_amount_phase(P, Ns=[10], ns=[2.5], generations=3, replicas=2), TypeError, "ns must hold integers"),
+        (lambda: synthetic_amount_phase(P, Ns=[0, 10], ns=[5], generations=3, replicas=2), ValueError, "Ns must be >= 1"),
+        (lambda: theorem4_bound(100.0, 10.0, 3.0, 0.7), ValueError, "zeta must be <= 0.5"),
+        (lambda: theorem4_bound(100.0, 10.0, 3.0, "0.3"), TypeError, "zeta must be a real number"),
+        (lambda: varphi_value(1 + 1j), TypeError, "x_value must hold real numbers"),
+        (lambda: varphi_value([0.25, 0.0]), ValueError, r"x_value must lie in \(0, 1/2\]"),
+        (lambda: most_balanced_split([10**12, 1]), ValueError, "a total of 1000000000001 counts needs about"),
+    ],
+)
+def test_more_numerical_functions_check_at_the_door(call, error, match):
+    with pytest.raises(error, match=match):
         call()
 
 

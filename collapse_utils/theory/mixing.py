@@ -20,7 +20,16 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import brentq
 
-from ..validation import check_fraction, check_memory, check_positive_float, check_positive_int, check_probs, check_work
+from ..validation import (
+    check_array,
+    check_fraction,
+    check_memory,
+    check_positive_float,
+    check_positive_int,
+    check_probs,
+    check_real,
+    check_work,
+)
 from .core import S0, m, n, s_tilde, solve_linear_recursion
 from .symbols import N, p
 
@@ -570,9 +579,9 @@ def varphi_value(x_value: object) -> np.ndarray:
     >>> varphi_value([0.25, 0.5]).round(6).tolist()  # 2 log 3 and the limit 2
     [2.197225, 2.0]
     """
-    xv = np.asarray(x_value, dtype=float)
-    if np.any(~np.isfinite(xv)) or np.any(xv <= 0) or np.any(xv > 0.5):
-        raise ValueError(f"x_value must lie in (0, 1/2], got {x_value!r}")
+    xv = check_array(x_value, "x_value", high=0.5)
+    if np.any(xv <= 0):
+        raise ValueError(f"x_value must lie in (0, 1/2], smallest entry is {xv.min():g}")
     d = 0.5 - xv
     near = d < 1e-4
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -613,6 +622,9 @@ def most_balanced_split(counts: object) -> np.ndarray:
     if np.any(totals != totals[0]) or totals[0] == 0:
         raise ValueError("counts must have the same positive total in every row")
     total = int(totals[0])
+    rows, s = c2.shape
+    check_memory(8 * 3 * rows * (total + 1), f"{rows} histograms x a total of {total} counts", "use smaller counts")
+    check_work(2 * rows * s * (total + 1), f"{rows} histograms x {s} tokens x a total of {total} counts", "use smaller counts")
     j = np.arange(total + 1)
     reach = np.zeros((c2.shape[0], total + 1), dtype=bool)
     reach[:, 0] = True
@@ -689,6 +701,7 @@ def theorem4_bound(N_value: float, n_value: float, s: float, zeta: float) -> flo
     """
     N_value = check_positive_float(N_value, "N_value")
     n_value = check_positive_float(n_value, "n_value")
+    zeta = check_real(zeta, "zeta", low=0.0, high=0.5, low_open=True)
     return float(np.sqrt(n_value * np.pi / varphi_value(zeta)) * G_n(n_value, s) / N_value)
 
 
