@@ -366,42 +366,42 @@ def simulate_partial_regeneration(
     return out
 
 
-def partial_regeneration_factor(beta: np.ndarray, generations: np.ndarray) -> np.ndarray:
-    """``g_n(beta) = (1 - beta^n)^2 / (1 - beta) + beta (1 - beta^(2n)) / (1 - beta^2)``, with ``g_n(1) = n``.
+def partial_regeneration_factor(omega: np.ndarray, generations: np.ndarray) -> np.ndarray:
+    """``g_n(omega) = (1 - omega^n)^2 / (1 - omega) + omega (1 - omega^(2n)) / (1 - omega^2)``, with ``g_n(1) = n``.
 
     Parameters
     ----------
-    beta : array_like of float
+    omega : array_like of float
         Generalised eigenvalues in ``[0, 1]``.
     generations : array_like of int
         Generations ``n >= 0``.
 
     Returns
     -------
-    ndarray, shape ``generations.shape + beta.shape``
+    ndarray, shape ``generations.shape + omega.shape``
 
     Examples
     --------
     >>> partial_regeneration_factor([0.0, 0.5, 1.0], [1, 3]).tolist()
     [[1.0, 1.0, 1.0], [1.0, 2.1875, 3.0]]
     """
-    beta = check_array(beta, "beta", low=0.0, high=1.0)
+    omega = check_array(omega, "omega", low=0.0, high=1.0)
     n = check_array(generations, "generations", integer=True, low=0).astype(float)[..., None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        g = (1 - beta**n) ** 2 / (1 - beta) + beta * (1 - beta ** (2 * n)) / (1 - beta**2)
-    return np.where(np.isclose(beta, 1.0), n + 0 * beta, g)
+        g = (1 - omega**n) ** 2 / (1 - omega) + omega * (1 - omega ** (2 * n)) / (1 - omega**2)
+    return np.where(np.isclose(omega, 1.0), n + 0 * omega, g)
 
 
 def partial_regeneration_error(X: object, eta: float, sigma: float, *, generations: int) -> np.ndarray:
     """Exact ``E ||w_hat_n - w*||^2`` of :func:`simulate_partial_regeneration`, ``n = 1..generations``.
 
     With ``W = X^T X``, ``W_S = X_S^T X_S`` and the generalised eigenpairs
-    ``W_S v_i = beta_i W v_i`` (``v_i^T W v_j = delta_ij``, ``0 <= beta_i <= 1``),
+    ``W_S v_i = omega_i W v_i`` (``v_i^T W v_j = delta_ij``, ``0 <= omega_i <= 1``),
 
-        E ||w_hat_n - w*||^2 = sigma^2 sum_i g_n(beta_i) ||v_i||^2
+        E ||w_hat_n - w*||^2 = sigma^2 sum_i g_n(omega_i) ||v_i||^2
 
     with ``g_n`` of :func:`partial_regeneration_factor` (book's own derivation; see
-    the chapter *Token editing*).  Bounded in ``n`` when every ``beta_i < 1``
+    the chapter *Token editing*).  Bounded in ``n`` when every ``omega_i < 1``
     (``eta < 1`` and real rows of rank ``d``); ``sigma^2 n tr(W^{-1})`` at ``eta = 1``.
 
     Examples
@@ -420,7 +420,7 @@ def partial_regeneration_error(X: object, eta: float, sigma: float, *, generatio
     check_memory(8 * generations * X.shape[1], f"generations={generations} x d={X.shape[1]}", "use fewer generations")
     W = X.T @ X
     W_S = X[:m].T @ X[:m]
-    beta, V = scipy.linalg.eigh(W_S, W)
-    beta = np.clip(beta, 0.0, 1.0)
-    g = partial_regeneration_factor(beta, np.arange(1, generations + 1))
+    omega, V = scipy.linalg.eigh(W_S, W)
+    omega = np.clip(omega, 0.0, 1.0)
+    g = partial_regeneration_factor(omega, np.arange(1, generations + 1))
     return sigma**2 * g @ (V**2).sum(axis=0)

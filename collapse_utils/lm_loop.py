@@ -318,6 +318,9 @@ def run_loop(
     rng = as_generator(seed)
     positions = rng.integers(ctx, N, size=P)
     probes = train[positions[:, None] - ctx + np.arange(ctx)]  # (P, ctx): the tokens before each position
+    # Generation 1 is fitted before the real blocks are drawn: for a given seed it is the same model
+    # whatever the real fraction, so the settings of one experiment start from the same p^(1).
+    fitted = model.fit(Corpus.concat([Corpus.from_ids(train, replica=r) for r in range(R)]), vocab_size, R, rng)
     real = _real_part(train, f, block, R, rng) if f > 0 else Corpus.concat([])
     n_synthetic = N - len(real) // R
 
@@ -325,15 +328,10 @@ def run_loop(
     per_gen: dict[str, list[np.ndarray]] = {}
     samples: dict[int, np.ndarray] = {}
     wanted = set(range(1, G + 1) if samples_at is None else samples_at)
-    fitted: FittedModels | None = None
     for g in range(G):
-        if g == 0:
-            corpus = Corpus.concat([Corpus.from_ids(train, replica=r) for r in range(R)])
-        elif n_synthetic > ctx:
-            corpus = Corpus.concat([real, fitted.sample(n_synthetic, rng)])
-        else:
-            corpus = real
-        fitted = model.fit(corpus, vocab_size, R, rng)
+        if g > 0:
+            corpus = Corpus.concat([real, fitted.sample(n_synthetic, rng)]) if n_synthetic > ctx else real
+            fitted = model.fit(corpus, vocab_size, R, rng)
         probs = fitted.next_token_probs(probes)
         if g == 0:
             p1 = probs  # each replica is compared with its own generation 1

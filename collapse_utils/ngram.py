@@ -257,7 +257,7 @@ class NgramModel:
     contexts, context_counts, context_types, row_start : list of ndarray
         For every order ``k``: the sorted distinct context codes
         ``r * s^k + code(h_k)``, their counts ``c(h_k)``, the number of distinct
-        next tokens ``T(h_k)``, and where their rows start in ``codes[k]``.
+        next tokens ``nu(h_k)``, and where their rows start in ``codes[k]``.
     """
 
     order: int
@@ -564,14 +564,14 @@ def _smoothed(model: NgramModel, ctx: np.ndarray, tok: np.ndarray, rep: np.ndarr
 
 
 def _dense_rows(model: NgramModel, k: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Order-``k`` counts ``c(h y)`` as dense rows (shape ``keys.shape + (s,)``), and ``c(h)``, ``T(h)``."""
+    """Order-``k`` counts ``c(h y)`` as dense rows (shape ``keys.shape + (s,)``), and ``c(h)``, ``nu(h)``."""
     s = model.vocab_size
     flat = keys.ravel()
     idx, found = _find(model.contexts[k], flat)
     rows = np.zeros((flat.size, s))
     c_h = np.where(found, model.context_counts[k][idx], 0)
     t_h = np.where(found, model.context_types[k][idx], 0)
-    # gather the entries of every found row: row j owns codes[row_start[j] : row_start[j] + T(h_j)]
+    # gather the entries of every found row: row j owns codes[row_start[j] : row_start[j] + nu(h_j)]
     which = np.repeat(np.arange(flat.size), t_h)
     entry = np.repeat(model.row_start[k][idx] - np.cumsum(t_h) + t_h, t_h) + np.arange(which.size)
     rows[which, model.codes[k][entry] % s] = model.counts[k][entry]
@@ -586,11 +586,11 @@ def smoothed_probs(model: NgramModel, contexts: np.ndarray, replica: int | np.nd
 
     ``P_0(y) = (c(y) + 1) / (N + s)`` (add-one on the unigram), and for
     ``k = 1..l`` with ``h_k`` the last ``k`` tokens of the context,
-    ``P_k(y | h_k) = (c(h_k y) + T(h_k) P_{k-1}(y | h_{k-1})) / (c(h_k) + T(h_k))``
-    where ``T(h_k)`` is the number of distinct tokens seen after ``h_k``;
+    ``P_k(y | h_k) = (c(h_k y) + nu(h_k) P_{k-1}(y | h_{k-1})) / (c(h_k) + nu(h_k))``
+    where ``nu(h_k)`` is the number of distinct tokens seen after ``h_k``;
     if ``c(h_k) = 0`` then ``P_k = P_{k-1}``.  Every probability is positive,
     and for a context seen ``c(h)`` times the law differs from the maximum-likelihood
-    row by at most ``2 T(h) / (c(h) + T(h))`` in ``l1``.
+    row by at most ``2 nu(h) / (c(h) + nu(h))`` in ``l1``.
 
     Examples
     --------

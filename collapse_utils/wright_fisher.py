@@ -13,7 +13,7 @@ therefore be computed *exactly* with ``(n + 1) x (n + 1)`` matrices:
 * :func:`loss_cdf` and :func:`expected_survivors` -- when the tail of a large
   vocabulary dies;
 * :func:`mean_collapse_time` and :func:`fixation_probability` -- ``E[T]`` and
-  ``P(p^(infinity) = delta_1)`` from the fundamental matrix ``(I - Q)^{-1}``
+  ``P(p^(infinity) = delta_1)`` from the fundamental matrix ``(I - P_tilde)^{-1}``
   (Kemeny & Snell 1960), as linear solves.
 
 :func:`diffusion_collapse_time` is Kimura's diffusion approximation of ``E[T]``
@@ -58,7 +58,7 @@ def _check_chain(n: int, *, generations: int = 0, solve: bool = False) -> None:
 
 
 def transition_matrix(n: int) -> np.ndarray:
-    """Transition matrix of the count chain ``K_m = n p_i^(m)`` on ``{0, ..., n}``.
+    """Transition matrix of the count chain ``c_m = n p_i^(m)`` on ``{0, ..., n}``.
 
     Parameters
     ----------
@@ -86,7 +86,7 @@ def transition_matrix(n: int) -> np.ndarray:
 
 
 def _first_law(p: np.ndarray, n: int) -> np.ndarray:
-    """Law of ``K_1 = n p^(1) ~ Bin(n, p)``, shape ``p.shape + (n + 1,)``."""
+    """Law of ``c_1 = n p^(1) ~ Bin(n, p)``, shape ``p.shape + (n + 1,)``."""
     return binom.pmf(np.arange(n + 1), n, p[..., None])
 
 
@@ -94,7 +94,7 @@ def _absorbed_by(n: int, generations: int, target: np.ndarray) -> np.ndarray:
     """Rows ``P^(m-1) target`` for ``m = 1..generations`` (backward iteration, shape ``(generations, n + 1)``).
 
     With ``target`` the indicator of a set ``A`` of absorbing states, entry
-    ``[m - 1, j]`` is ``P(K_m in A | K_1 = j)``.
+    ``[m - 1, j]`` is ``P(c_m in A | c_1 = j)``.
     """
     P = transition_matrix(n)
     out = np.empty((generations, n + 1))
@@ -205,10 +205,10 @@ def expected_survivors(p0: object, n: int, generations: int) -> np.ndarray:
 
 
 def _fundamental_solve(n: int, rhs: np.ndarray) -> np.ndarray:
-    """Solve ``(I - Q) x = rhs`` on the transient states ``1..n-1`` (``Q`` = ``P`` restricted to them)."""
+    """Solve ``(I - P_tilde) x = rhs`` on the transient states ``1..n-1`` (``P_tilde``: ``P`` restricted to them)."""
     P = transition_matrix(n)
-    Q = P[1:n, 1:n]
-    return np.linalg.solve(np.eye(n - 1) - Q, rhs)
+    P_tilde = P[1:n, 1:n]
+    return np.linalg.solve(np.eye(n - 1) - P_tilde, rhs)
 
 
 def mean_collapse_time(p: object, n: int) -> np.ndarray:
@@ -224,7 +224,7 @@ def mean_collapse_time(p: object, n: int) -> np.ndarray:
     Returns
     -------
     ndarray, shape of ``p``
-        ``E[T] = 1 + sum_j P(K_1 = j) tau_j`` where ``tau = (I - Q)^{-1} 1`` is the
+        ``E[T] = 1 + sum_j P(c_1 = j) E_j[T]`` where ``E_j[T] = ((I - P_tilde)^{-1} 1)_j`` is the
         expected number of further generations from count ``j`` (Kemeny & Snell 1960).
 
     Examples
@@ -254,7 +254,7 @@ def fixation_probability(p: object, n: int) -> np.ndarray:
     Returns
     -------
     ndarray, shape of ``p``
-        ``P(K_1 = n) + sum_j P(K_1 = j) h_j`` with ``h = (I - Q)^{-1} P[1:n, n]``.
+        ``P(c_1 = n) + sum_j P(c_1 = j) h_j`` with ``h = (I - P_tilde)^{-1} P[1:n, n]``.
         Proposition 1 of Seddik et al. says it equals ``p``; this computes it
         without using that fact.
 

@@ -83,7 +83,7 @@ CALLS: dict[str, dict] = {
     "wright_fisher.fixation_probability": dict(p=0.3, n=5),
     "wright_fisher.diffusion_collapse_time": dict(p0=P, n=5),
     "wright_fisher.one_step_loss_probability": dict(p0=0.3, n=5),
-    "editing.partial_regeneration_factor": dict(beta=[0.2, 0.5], generations=[1, 2]),
+    "editing.partial_regeneration_factor": dict(omega=[0.2, 0.5], generations=[1, 2]),
     "editing.partial_regeneration_error": dict(X=np.random.default_rng(0).standard_normal((10, 2)), eta=0.5, sigma=1.0, generations=3),
     "editing.simulate_partial_regeneration": dict(
         X=np.random.default_rng(0).standard_normal((10, 2)), eta=0.5, sigma=1.0, generations=3, replicas=2, seed=0

@@ -9,7 +9,7 @@ The key function is ``g(x) = 1 - exp(-x)`` and its iterates from infinity,
 ``g_1 = 1``, ``g_{k+1} = 1 - exp(-g_k)``.  In the Poisson model (``n`` samples
 per generation, ``Lambda_k`` the fitted rate) ``n Lambda_k`` is a Galton–Watson
 process with Poisson(1) offspring, and the probability that the symbol is still
-present after ``k`` generations is exactly ``1 - exp(-n lambda_0 g_k)``.
+present after ``k`` generations is exactly ``1 - exp(-n Lambda_0 g_k)``.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 #: Generation, initial Poisson rate, initial Bernoulli probability, expected count ``c = n p_0``.
-lam0 = sp.Symbol("lambda_0", positive=True)
+lam0 = sp.Symbol("Lambda_0", positive=True)
 p0 = sp.Symbol("p_0", positive=True)
 c = sp.Symbol("c", positive=True)
 _x = sp.Symbol("x", positive=True)
@@ -80,17 +80,17 @@ def reciprocal_increment_limit() -> sp.Expr:
 def gw_survival_recursion() -> tuple[sp.Expr, sp.Expr]:
     """Galton–Watson algebra of the Poisson model, returned as ``(pgf_step, start)``.
 
-    ``n Lambda_1 ~ Poisson(n lambda_0)`` and each individual has Poisson(1) children,
+    ``n Lambda_1 ~ Poisson(n Lambda_0)`` and each individual has Poisson(1) children,
     whose pgf is ``f(s) = exp(s - 1)``.  With ``q_j`` the probability that one line dies
     out within ``j`` generations (``q_0 = 0``, ``q_j = f(q_{j-1})``), the survival
     probability of one line, ``1 - q_j``, obeys ``1 - q_j = g(1 - q_{j-1})``.  Returns the
     map ``1 - f(1 - y)`` in the variable ``y = 1 - q`` (which simplifies to
-    ``g(y) = 1 - exp(-y)``) and ``E[s^{n Lambda_1}]`` at ``s = 1 - y`` (``exp(-n lambda_0 y)``).
+    ``g(y) = 1 - exp(-y)``) and ``E[s^{n Lambda_1}]`` at ``s = 1 - y`` (``exp(-n Lambda_0 y)``).
 
     Examples
     --------
     >>> gw_survival_recursion()
-    (1 - exp(-y), exp(-lambda_0*n*y))
+    (1 - exp(-y), exp(-Lambda_0*n*y))
     """
     s, y = sp.symbols("s y", positive=True)
     pgf = sp.exp(s - 1)
@@ -100,12 +100,12 @@ def gw_survival_recursion() -> tuple[sp.Expr, sp.Expr]:
 
 
 def poisson_survival() -> sp.Expr:
-    """Suresh et al. (2025), Theorem 2: ``P(Lambda_k != 0) = 1 - exp(-n lambda_0 g_k)``.
+    """Suresh et al. (2025), Theorem 2: ``P(Lambda_k != 0) = 1 - exp(-n Lambda_0 g_k)``.
 
     Examples
     --------
     >>> poisson_survival()
-    1 - exp(-g_k*lambda_0*n)
+    1 - exp(-Lambda_0*g_k*n)
     """
     return 1 - sp.exp(-n * lam0 * g)
 

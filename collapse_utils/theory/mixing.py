@@ -307,7 +307,7 @@ def fresh_real_deviation_first() -> sp.Expr:
 def tolerance_n(N_value: float, eta: float) -> float:
     """Largest ``n`` with ``E||p^(inf) - p^(1)||_2^2 <= eta E||p^(1) - p^(0)||_2^2`` (book's tolerance line).
 
-    The ratio of the two sides is ``r = (1 - 1/N) alpha / (1 + (1 + 1/N) alpha)``,
+    The ratio of the two sides is ``R = (1 - 1/N) alpha / (1 + (1 + 1/N) alpha)``,
     which is below ``1/2`` for every ``n``; returns ``inf`` when ``eta`` is never reached.
 
     Examples
@@ -483,7 +483,7 @@ def most_recent_h(generations: int, n_value: int, window: int) -> np.ndarray:
     """``h_m = (1 - S_m) / (1 - S_0)`` for the "most recent ``K``" scheme (book's derivation), ``m = 0..generations``.
 
     Write ``H(t, u) = 1 - sum_i E[p_i^(t) p_i^(u)]``.  A model fitted on
-    ``j = floor(n/K)`` fresh samples of each of the last ``L = min(m, K)`` models has
+    ``j = floor(n/K)`` fresh samples of each of the last ``K_m = min(m, K)`` models has
     conditional mean the average of those models, whence the linear map of
     ``_most_recent_step``.  The truth ``p^(0)`` is deterministic, so
     ``H(0, .) = 1 - S_0`` and every ``H`` is ``(1 - S_0)`` times a number that

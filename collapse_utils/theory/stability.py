@@ -78,7 +78,9 @@ def expect(expr: sp.Expr, variances: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
 
 
 def contraction_factor() -> sp.Expr:
-    """``a = lambda / (1 + lambda)``: ``E[mu_{t+1} - mu* | mu_t] = a (mu_t - mu*)`` (both real-data schemes).
+    """``alpha = lambda / (1 + lambda)``: ``E[mu_{t+1} - mu* | mu_t] = alpha (mu_t - mu*)`` (both schemes).
+
+    ``alpha`` is the synthetic share ``M / (N + M)`` of each generation's sample.
 
     Examples
     --------
@@ -269,9 +271,9 @@ def population_map(model: str = "mean-variance") -> dict[str, sp.Matrix]:
 def mean_only_error_np(real: str, lam: float, N: float, t: object) -> object:
     """NumPy twin of ``mean_only_error(real)["solution"]`` with ``sigma* = 1``, written in the stable form.
 
-    With ``a = lambda / (1 + lambda)``: fresh real data gives
-    ``(1 + lambda + lambda a^{2t}) / (N (1 + 2 lambda))``, a fixed real sample
-    ``(1 + 3 lambda - lambda a^{2t}) / (N (1 + 2 lambda))``; no power of
+    With ``alpha = lambda / (1 + lambda)``: fresh real data gives
+    ``(1 + lambda + lambda alpha^{2t}) / (N (1 + 2 lambda))``, a fixed real sample
+    ``(1 + 3 lambda - lambda alpha^{2t}) / (N (1 + 2 lambda))``; no power of
     ``1 + lambda`` is formed, so nothing overflows for large ``t``.
 
     Examples

@@ -1,7 +1,7 @@
 """Closed forms for the temperature chapter (the book's own analysis of a model of Marchi et al. 2024).
 
 None of these formulas is taken from Marchi et al., whose model and theorems
-are in the original; the map ``p -> lambda q + (1 - lambda) tau_T(p)`` is
+are in the original; the map ``p -> phi q + (1 - phi) tau_T(p)`` is
 the book's own model of the claim of their abstract.
 """
 
@@ -23,7 +23,7 @@ __all__ = [
     "two_token_fixed_point_polynomial",
 ]
 
-#: Temperature ``T`` and real-data fraction ``lambda``.
+#: Temperature ``T`` and real-data fraction ``phi`` (the symbol ``lam``).
 
 
 def log_ratio_after(t: sp.Symbol = _t) -> sp.Expr:
@@ -60,7 +60,7 @@ def tau2(x: sp.Expr) -> sp.Expr:
 
 
 def two_token_fixed_point_equation(x: sp.Symbol, q1: sp.Expr) -> sp.Expr:
-    """``F(x) = x - lambda q_1 - (1 - lambda) tau_T(x)``: ``F(x) = 0`` at a fixed point of the mixed map.
+    """``F(x) = x - phi q_1 - (1 - phi) tau_T(x)``: ``F(x) = 0`` at a fixed point of the mixed map.
 
     Examples
     --------
@@ -89,7 +89,7 @@ def two_token_fixed_point_polynomial(x: sp.Symbol, q1: sp.Expr, temperature: sp.
 
 
 def mixed_map_derivative(x: sp.Symbol, q1: sp.Expr) -> sp.Expr:
-    """Derivative of the two-token mixed map ``x -> lambda q_1 + (1 - lambda) tau_T(x)``.
+    """Derivative of the two-token mixed map ``x -> phi q_1 + (1 - phi) tau_T(x)``.
 
     A fixed point is stable when its absolute value is below one.
 
