@@ -100,6 +100,15 @@ def token_edit(
     Scoring is teacher-forced: every context ``h_t`` is the *real* left context,
     as in one forward pass of a transformer over the human text, so all
     positions are edited at once.
+
+    Examples
+    --------
+    >>> from collapse_utils.ngram import fit_ngram
+    >>> ids = np.tile([0, 1, 2, 3], 10)
+    >>> model = fit_ngram(ids, 1, 4)
+    >>> edited, mask = token_edit(model, ids, threshold=0.5, seed=0)
+    >>> edited.shape, bool(mask[0, 1:].all())  # every next token is certain, so every one is edited
+    ((1, 40), True)
     """
     s, l, R = _check_model(model).vocab_size, model.order, model.replicas
     ids = _check_ids(ids, s, "ids")
@@ -209,6 +218,13 @@ def simulate_text_loop(
     Returns
     -------
     TextLoopResult
+
+    Examples
+    --------
+    >>> ids = np.random.default_rng(0).integers(0, 4, 400)
+    >>> res = simulate_text_loop(ids, ids[:100], 4, order=1, generations=2, mode="synthetic", seed=0)
+    >>> res.cross_entropy.shape, bool(np.all(res.edited == 0))
+    ((3, 1), True)
     """
     s = check_positive_int(vocab_size, "vocab_size")
     ids = _check_ids(ids, s, "ids")
@@ -233,8 +249,8 @@ def simulate_text_loop(
         raise ValueError(f"heldout must be longer than order={order} (got {heldout.size} tokens)")
     check_memory(
         8 * R * ids.size * (s + 4) + 4 * 8 * (generations + 1) * R,
-        f"replicas={R} x len(ids)={ids.size} x vocab_size={s}",
-        "use a shorter text or fewer replicas",
+        f"replicas={R} x len(ids)={ids.size} x vocab_size={s} (and generations={generations})",
+        "use a shorter text, fewer replicas or fewer generations",
     )
     rng = as_generator(seed)
 
@@ -316,6 +332,14 @@ def simulate_partial_regeneration(
     -------
     ndarray, shape (generations, replicas)
         ``||w_hat_i - w*||^2`` (test error for isotropic test inputs, ``Sigma = I``).
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).standard_normal((50, 2))
+    >>> err = simulate_partial_regeneration(X, 0.5, 1.0, generations=5, replicas=2000, seed=0)
+    >>> exact = partial_regeneration_error(X, 0.5, 1.0, generations=5)
+    >>> err.shape, bool(np.all(abs(err.mean(axis=1) / exact - 1) < 0.1))  # Monte Carlo against the exact error
+    ((5, 2000), True)
     """
     X, m = _check_design(X, eta)
     sigma = check_positive_float(sigma, "sigma")
@@ -379,6 +403,16 @@ def partial_regeneration_error(X: object, eta: float, sigma: float, *, generatio
     with ``g_n`` of :func:`partial_regeneration_factor` (book's own derivation; see
     the chapter *Token editing*).  Bounded in ``n`` when every ``omega_i < 1``
     (``eta < 1`` and real rows of rank ``d``); ``sigma^2 n tr(W^{-1})`` at ``eta = 1``.
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).standard_normal((50, 2))
+    >>> err = partial_regeneration_error(X, 0.5, 1.0, generations=200)
+    >>> bool(err[-1] < 10 * err[0])  # bounded: half the labels stay real
+    True
+    >>> full = partial_regeneration_error(X, 1.0, 1.0, generations=3)
+    >>> bool(np.allclose(full, full[0] * np.arange(1, 4)))  # eta = 1: replace, linear growth
+    True
     """
     X, m = _check_design(X, eta)
     sigma = check_positive_float(sigma, "sigma")

@@ -54,8 +54,8 @@ def kde_ise(points: np.ndarray, h: float, sigma0: float = 1.0, *, chunk: int = 4
 
     Parameters
     ----------
-    points : ndarray, shape (replicas, n)
-        The KDEs' points, one row per replica.
+    points : ndarray, shape (replicas, n) or (n,)
+        The KDEs' points, one row per replica (a 1-D array is one replica).
     h : float
         Bandwidth ``h > 0``.
     sigma0 : float

@@ -280,10 +280,18 @@ def run_loop(
         :func:`~collapse_utils.ngram.sample_corpus`; ignored when ``model`` is given).
     seed : int, numpy.random.Generator or None
         Randomness (probes, real blocks, fitting, sampling).
+
+    Examples
+    --------
+    >>> ids = np.tile(np.arange(4), 100)
+    >>> res = run_loop(ids, ids[:40], 4, order=2, generations=3, replicas=2, n_probes=5, block=100, seed=0)
+    >>> res.deviation.shape, float(res.deviation[0].max())  # generation 1 is the reference model itself
+    ((3, 2), 0.0)
     """
     vocab_size = check_positive_int(vocab_size, "vocab_size")
     train = check_token_ids(train, "train", vocab_size)
     held_out = check_token_ids(held_out, "held_out", vocab_size)
+    context_from = f"order={order}" if model is None else "the model's context"
     if model is None:
         model = NgramClass(order, streams)
     ctx = model.context
@@ -294,7 +302,7 @@ def run_loop(
     block = check_positive_int(block, "block")
     sample_chars = check_positive_int(sample_chars, "sample_chars")
     if train.size <= ctx + 1:
-        raise ValueError(f"train must be longer than the context + 1 = {ctx + 1} (got {train.size} tokens)")
+        raise ValueError(f"train must be longer than the context + 1 = {ctx + 1}, {context_from} (got {train.size} tokens)")
     if held_out.size <= ctx:
         raise ValueError(f"held_out must be longer than the context = {ctx} (got {held_out.size} tokens)")
     if samples_at is not None:
@@ -305,7 +313,8 @@ def run_loop(
             f"block={block} cannot hold real_fraction={f:g} of the {N} training tokens in whole blocks "
             f"(round(real_fraction * N / block) = {round(f * N / block)} blocks, {N // block} available); use a block <= {max(1, int(f * N))}"
         )
-    check_memory(8 * 8 * R * N * (ctx + 1) + 8 * 2 * G * R * n_probes, f"replicas={R} x len(train)={N} x (context + 1)", "use fewer replicas or a shorter text")
+    check_memory(8 * 8 * R * N * (ctx + 1) + 8 * 2 * G * R * n_probes, f"replicas={R} x len(train)={N} x (context + 1) and generations={G} x n_probes={P}",
+                 "use fewer replicas or a shorter text, or fewer generations or n_probes")
     rng = as_generator(seed)
     positions = rng.integers(ctx, N, size=P)
     probes = train[positions[:, None] - ctx + np.arange(ctx)]  # (P, ctx): the tokens before each position

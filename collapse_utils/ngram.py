@@ -66,6 +66,13 @@ __all__ = [
 _MAX_CODE = 2**62
 
 
+def _codes_overflow(replicas: int, vocab_size: int, length: int) -> bool:
+    """Whether ``replicas * vocab_size**length`` reaches ``_MAX_CODE`` (exact; no float overflow for huge ``length``)."""
+    if vocab_size > 1 and length * math.log2(vocab_size) > 64:
+        return True
+    return replicas * vocab_size**length >= _MAX_CODE
+
+
 # ----------------------------------------------------------------------------- text and vocabulary
 def default_text() -> str:
     """The book's default real corpus: the Python language reference topics shipped with CPython.
@@ -75,6 +82,12 @@ def default_text() -> str:
     in every CPython).  The values are joined in sorted order of the keys,
     separated by a blank line, so the text is the same on every run of a given
     Python version.
+
+    Examples
+    --------
+    >>> text = default_text()
+    >>> isinstance(text, str), len(text) > 100_000
+    (True, True)
     """
     from pydoc_data.topics import topics
 
@@ -93,6 +106,14 @@ def load_text(path: str | Path) -> str:
     ------
     ValueError
         If ``path`` does not exist, is not a file, is not valid UTF-8 or is empty.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "corpus.txt"
+    >>> _ = path.write_text("to be or not to be", encoding="utf-8")
+    >>> load_text(path)
+    'to be or not to be'
     """
     file = Path(path)
     if not file.is_file():
@@ -313,6 +334,13 @@ def fit_ngram(corpus: Corpus | np.ndarray, order: int, vocab_size: int, *, repli
         If ``order < 1``, the corpus is empty, an id is out of range, no window
         of ``l + 1`` tokens fits in a segment (corpus shorter than the context),
         or the codes would overflow int64.
+
+    Examples
+    --------
+    >>> model = fit_ngram(np.array([0, 1, 0, 1, 0, 2]), 1, 3)
+    >>> probs, seen = mle_probs(model, np.array([0, 1]))
+    >>> probs.round(4).tolist()  # after 0: 1 twice, 2 once; after 1: always 0
+    [[0.0, 0.6667, 0.3333], [1.0, 0.0, 0.0]]
     """
     order = check_positive_int(order, "order")
     s = check_positive_int(vocab_size, "vocab_size")
@@ -324,7 +352,7 @@ def fit_ngram(corpus: Corpus | np.ndarray, order: int, vocab_size: int, *, repli
     if corpus.ids.min() < 0 or corpus.ids.max() >= s:
         raise ValueError(f"corpus ids must lie in 0..vocab_size-1 = 0..{s - 1}")
     n_rep = int(corpus.replica.max()) + 1 if replicas is None else check_positive_int(replicas, "replicas")
-    if float(n_rep) * float(s) ** (order + 1) >= _MAX_CODE:
+    if _codes_overflow(n_rep, s, order + 1):
         raise ValueError(f"order {order} is too long for vocab_size {s} and {n_rep} replicas (int64 codes overflow)")
     code, rep = _window_codes(corpus, order + 1, s)
     if code.size == 0:
@@ -424,6 +452,13 @@ def sample_corpus(
     -------
     Corpus
         ``R * length`` tokens, replica ``r`` in the ``r``-th block.
+
+    Examples
+    --------
+    >>> model = fit_ngram(np.tile([0, 1, 2], 20), 2, 3)
+    >>> sample = sample_corpus(model, 9, seed=0)
+    >>> len(sample), set(np.diff(sample.ids) % 3) == {1}  # the cycle 0 -> 1 -> 2 -> 0 is kept
+    (9, True)
     """
     s, l, R = _check_model(model).vocab_size, model.order, model.replicas
     length = check_positive_int(length, "length")
@@ -486,7 +521,7 @@ def context_codes(ids: np.ndarray, order: int, vocab_size: int, positions: np.nd
     """
     order = check_positive_int(order, "order")
     vocab_size = check_positive_int(vocab_size, "vocab_size")
-    if float(vocab_size) ** order >= _MAX_CODE:
+    if _codes_overflow(1, vocab_size, order):
         raise ValueError(f"vocab_size**order must fit in int64 codes (got vocab_size={vocab_size}, order={order})")
     ids = check_token_ids(ids, "ids", vocab_size)
     positions = check_array(positions, "positions", integer=True, min_size=0)

@@ -211,6 +211,12 @@ def sample_categorical(probs: np.ndarray, size: int, rng: np.random.Generator) -
     -------
     ndarray of int64, shape (R, size)
         Category indices; a zero-probability category is never drawn, whatever the rounding.
+
+    Examples
+    --------
+    >>> draws = sample_categorical(np.array([[0.5, 0.5, 0.0], [0.0, 0.0, 1.0]]), 1000, np.random.default_rng(0))
+    >>> draws.shape, bool(np.all(draws[0] < 2)), bool(np.all(draws[1] == 2))  # zero-probability categories never drawn
+    ((2, 1000), True, True)
     """
     rows, k = probs.shape
     return _inverse_cdf_hits(probs, size, rng).reshape(rows, size) - k * np.arange(rows)[:, None]

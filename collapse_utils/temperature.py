@@ -200,7 +200,7 @@ def fixed_points(q: object, T: object, lam: object, *, tol: float = 1e-12, max_i
     """
     q = check_probs(q, "q")
     temps = _check_temperatures(T, "T")
-    lams = _check_fractions(lam, "lam")
+    lams = np.atleast_1d(check_array(lam, "lam", ndim=(0, 1), low=0.0, high=1.0))  # a float or a 1-D grid
     tol = check_positive_float(tol, "tol")
     max_iter = check_positive_int(max_iter, "max_iter")
     check_memory(8 * 3 * temps.size * lams.size * q.size, f"T ({temps.size}) x lam ({lams.size}) x s={q.size}", "use a coarser grid")

@@ -70,6 +70,14 @@ def transition_matrix(n: int) -> np.ndarray:
     ndarray, shape (n + 1, n + 1)
         ``P[j, k] = C(n, k) (j/n)^k (1 - j/n)^(n - k)``; rows sum to one and
         the states ``0`` and ``n`` are absorbing.
+
+    Examples
+    --------
+    >>> P = transition_matrix(2)
+    >>> P.round(6).tolist()  # the states 0 and n = 2 are absorbing
+    [[1.0, 0.0, 0.0], [0.25, 0.5, 0.25], [0.0, 0.0, 1.0]]
+    >>> bool(np.allclose(P.sum(axis=1), 1))
+    True
     """
     n = check_positive_int(n, "n")
     _check_chain(n)
@@ -114,6 +122,11 @@ def collapse_cdf(p: object, n: int, generations: int) -> np.ndarray:
     -------
     ndarray, shape (generations + 1, *p.shape)
         Row ``m`` is ``rho_m = P(||p^(m)||_inf = 1) = P(T <= m)`` (row 0 is 0 since ``T >= 1``).
+
+    Examples
+    --------
+    >>> collapse_cdf(0.5, 2, 3).ravel().round(6).tolist()  # P(T <= m) = 1 - 2^-m for n = 2, p = 1/2
+    [0.0, 0.5, 0.75, 0.875]
     """
     p = _check_unit_interval(p, "p")
     n = check_positive_int(n, "n")
@@ -144,6 +157,11 @@ def loss_cdf(p: object, n: int, generations: int) -> np.ndarray:
     -------
     ndarray, shape (generations + 1, *p.shape)
         Row ``m`` is the probability that the token is lost by generation ``m``.
+
+    Examples
+    --------
+    >>> loss_cdf(0.5, 2, 3).ravel().round(6).tolist()  # lost or fixed with equal chance: half of collapse_cdf
+    [0.0, 0.25, 0.375, 0.4375]
     """
     p = _check_unit_interval(p, "p")
     n = check_positive_int(n, "n")
@@ -173,6 +191,11 @@ def expected_survivors(p0: object, n: int, generations: int) -> np.ndarray:
     -------
     ndarray, shape (generations + 1,)
         Row 0 is the support size ``s~`` of ``p0``.
+
+    Examples
+    --------
+    >>> expected_survivors([0.5, 0.5], 2, 3).tolist()  # 2 tokens, then 1 + 2^-m
+    [2.0, 1.5, 1.25, 1.125]
     """
     p0 = check_probs(p0, "p0")
     n = check_positive_int(n, "n")
@@ -203,6 +226,11 @@ def mean_collapse_time(p: object, n: int) -> np.ndarray:
     ndarray, shape of ``p``
         ``E[T] = 1 + sum_j P(c_1 = j) E_j[T]`` where ``E_j[T] = ((I - P_tilde)^{-1} 1)_j`` is the
         expected number of further generations from count ``j`` (Kemeny & Snell 1960).
+
+    Examples
+    --------
+    >>> mean_collapse_time([0.5, 0.9], 2).round(6).tolist()  # geometric: E[T] = 1 / (1 - 2 p (1 - p))
+    [2.0, 1.36]
     """
     p = _check_unit_interval(p, "p")
     n = check_positive_int(n, "n")
@@ -229,6 +257,11 @@ def fixation_probability(p: object, n: int) -> np.ndarray:
         ``P(c_1 = n) + sum_j P(c_1 = j) h_j`` with ``h = (I - P_tilde)^{-1} P[1:n, n]``.
         Proposition 1 of Seddik et al. says it equals ``p``; this computes it
         without using that fact.
+
+    Examples
+    --------
+    >>> fixation_probability([0.1, 0.5], 10).round(12).tolist()  # Proposition 1: it equals p
+    [0.1, 0.5]
     """
     p = _check_unit_interval(p, "p")
     n = check_positive_int(n, "n")
@@ -257,6 +290,13 @@ def diffusion_collapse_time(p0: object, n: int | np.ndarray) -> np.ndarray:
     -------
     ndarray
         The approximation, shape ``broadcast(p0.shape[:-1], n)``; ``0 ln 0 = 0``.
+
+    Examples
+    --------
+    >>> round(float(diffusion_collapse_time([0.5, 0.5], 10)), 4)  # 20 ln 2
+    13.8629
+    >>> round(float(mean_collapse_time(0.5, 10)), 4)  # the exact chain
+    12.5905
     """
     p0 = check_prob_rows(p0, "p0")
     n_arr = check_int(n, "n", low=1) if np.ndim(n) == 0 else check_array(n, "n", integer=True, low=1)
@@ -283,6 +323,11 @@ def one_step_loss_probability(p0: object, n: int) -> np.ndarray:
     Returns
     -------
     ndarray, shape of ``p0``
+
+    Examples
+    --------
+    >>> one_step_loss_probability([0.5, 0.1], 3).round(6).tolist()  # (1 - p)^3
+    [0.125, 0.729]
     """
     p0 = _check_unit_interval(p0, "p0")
     n = check_positive_int(n, "n")

@@ -23,7 +23,14 @@ REPLICAS = 200
 
 @lru_cache(maxsize=1)
 def phase_grid() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """TV distance of the fixed point to ``Q`` on a (log T, phi) grid, computed once."""
+    """TV distance of the fixed point to ``Q`` on a (log T, phi) grid, computed once.
+
+    Examples
+    --------
+    >>> temps, phis, tv = phase_grid()
+    >>> tv.shape, float(tv[temps == 1.0, 0][0])  # T = 1, no real data: the truth is a fixed point
+    ((25, 19), 0.0)
+    """
     temps, lams = np.geomspace(0.25, 4, 25), np.linspace(0, 0.9, 19)
     return temps, lams, fixed_points(Q, temps, lams, tol=1e-10, max_iter=5000).tv
 

@@ -31,6 +31,13 @@ def eigen_variance(generations: sp.Expr = n) -> sp.Expr:
 
     ``a`` appears in every term (coefficient ``sum_k omega^k``); the ``xi`` are
     independent.  Returned as the two SymPy sums, evaluated.
+
+    Examples
+    --------
+    >>> eigen_variance(2)  # two generations
+    -omega**2 + 2*omega + 1
+    >>> sp.simplify(eigen_variance(3) - g_closed(3))
+    0
     """
     fixed = sp.summation(omega**_k, (_k, 0, generations - 1)) ** 2 * (1 - omega)
     fresh = sp.summation(omega ** (2 * _k), (_k, 0, generations - 1)) * omega
@@ -38,10 +45,24 @@ def eigen_variance(generations: sp.Expr = n) -> sp.Expr:
 
 
 def g_closed(generations: sp.Expr = n) -> sp.Expr:
-    """``g_n(omega) = (1 - omega^n)^2 / (1 - omega) + omega (1 - omega^(2n)) / (1 - omega^2)``."""
+    """``g_n(omega) = (1 - omega^n)^2 / (1 - omega) + omega (1 - omega^(2n)) / (1 - omega^2)``.
+
+    Examples
+    --------
+    >>> g_closed(1), g_closed(2).subs(omega, sp.Rational(1, 2))
+    (1, 7/4)
+    """
     return (1 - omega**generations) ** 2 / (1 - omega) + omega * (1 - omega ** (2 * generations)) / (1 - omega**2)
 
 
 def g_limit() -> sp.Expr:
-    """``lim_{n -> oo} g_n(omega) = (1 + 2 omega) / (1 - omega^2)`` for ``omega < 1``."""
+    """``lim_{n -> oo} g_n(omega) = (1 + 2 omega) / (1 - omega^2)`` for ``omega < 1``.
+
+    Examples
+    --------
+    >>> g_limit().subs(omega, sp.Rational(1, 2))
+    8/3
+    >>> float(g_closed(60).subs(omega, sp.Rational(1, 2)))
+    2.6666666666666665
+    """
     return (1 + 2 * omega) / (1 - omega**2)

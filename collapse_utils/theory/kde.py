@@ -42,6 +42,14 @@ def mixed_recursion() -> tuple[sp.Matrix, sp.Matrix, sp.Matrix]:
     means ``m_i`` and variances ``s_i^2``, the divisor-``n`` sample variance has
     ``E = (1 - 1/n) mean(s_i^2) + mean((m_i - mbar)^2)``, and
     ``E zbar = mbar``, ``Var zbar = mean(s_i^2) / n``.
+
+    Examples
+    --------
+    >>> A, b, x0 = mixed_recursion()
+    >>> A.subs(phi, 0)  # fully synthetic: the variance decouples from the mean
+    Matrix([
+    [(n - 1)/n, 0],
+    [      1/n, 1]])
     """
     v, xb2, xb = sp.symbols("v_t xbar_t^2 xbar_t", real=True)
     mean_var = phi * sigma0**2 + (1 - phi) * v  # mean of the s_i^2
@@ -57,7 +65,14 @@ def mixed_recursion() -> tuple[sp.Matrix, sp.Matrix, sp.Matrix]:
 
 
 def kde_variance() -> sp.Expr:
-    """Fully synthetic (``phi = 0``): ``E v_t = n h^2 + (E v_0 - n h^2)(1 - 1/n)^t``, ``E v_0 = (1 - 1/n) sigma0^2 + h^2``."""
+    """Fully synthetic (``phi = 0``): ``E v_t = n h^2 + (E v_0 - n h^2)(1 - 1/n)^t``, ``E v_0 = (1 - 1/n) sigma0^2 + h^2``.
+
+    Examples
+    --------
+    >>> values = {n: 10, h: sp.Rational(1, 10), sigma0: 1}
+    >>> [kde_variance().subs(values).subs(t, g) for g in (0, 1)]  # drifts towards n h^2 = 1/10
+    [91/100, 829/1000]
+    """
     A, b, x0 = mixed_recursion()
     a, c = A[0, 0].subs(phi, 0), b[0].subs(phi, 0)
     if sp.simplify(A[0, 1].subs(phi, 0)) != 0:  # pragma: no cover - the mean decouples when phi = 0
@@ -66,7 +81,13 @@ def kde_variance() -> sp.Expr:
 
 
 def mixed_stationary() -> sp.Matrix:
-    """Stationary ``(E v, E xbar^2)`` for ``0 < phi <= 1``."""
+    """Stationary ``(E v, E xbar^2)`` for ``0 < phi <= 1``.
+
+    Examples
+    --------
+    >>> mixed_stationary().subs({phi: 1, n: 10, h: sp.Rational(1, 10), sigma0: 1}).T  # all fresh: generation 0 forever
+    Matrix([[91/100, 1/10]])
+    """
     A, b, _ = mixed_recursion()
     return sp.simplify((sp.eye(2) - A).LUsolve(b))
 
@@ -76,6 +97,11 @@ def mise0() -> sp.Expr:
 
     From ``int K_a(x-u) K_b(x-v) dx = K_sqrt(a^2+b^2)(u-v)`` and
     ``E K_c(X - X') = K_sqrt(c^2 + 2 sigma0^2)(0)`` for independent ``X, X'``.
+
+    Examples
+    --------
+    >>> round(float(mise0().subs({n: 100, h: sp.Rational(1, 2), sigma0: 1})), 6)
+    0.005604
     """
     def phi0(scale2: sp.Expr) -> sp.Expr:
         return 1 / sp.sqrt(2 * sp.pi * scale2)
@@ -89,6 +115,12 @@ def mixed_recursion_np(h: float, n: float, phi: float) -> tuple[np.ndarray, np.n
     """NumPy twin of :func:`mixed_recursion` with ``sigma0 = 1``: ``(A, b, x0)`` for the explorer.
 
     ``tests/test_kde.py`` checks it against the SymPy derivation.
+
+    Examples
+    --------
+    >>> A, b, x0 = mixed_recursion_np(0.3, 10, 0.5)
+    >>> A.tolist(), b.round(6).tolist()
+    ([[0.45, 0.25], [0.05, 0.25]], [0.54, 0.05])
     """
     A = np.array([[(1 - phi) * (n - 1) / n, phi * (1 - phi)], [(1 - phi) / n, (1 - phi) ** 2]])
     b = np.array([h**2 + phi - phi / n, phi / n])
