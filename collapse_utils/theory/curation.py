@@ -65,10 +65,11 @@ def k2_normalisation(s: int = 3) -> sp.Expr:
 
 
 def laplace_normalisation(K: sp.Symbol | int = sp.Symbol("K", positive=True, integer=True), s: int = 3):
-    """``(lhs, rhs)`` of ``sum_x p_x K w_x e^{-u w_x} M(u)^{K-1} = -d/du M(u)^K``.
+    """``(lhs, rhs)`` of ``sum_x p_x K w_x e^{-u w_x} L(u)^{K-1} = -d/du L(u)^K``,
+    with ``L(u) = sum_y p_y e^{-u w_y}`` the Laplace transform of ``w`` under ``p``.
 
     Integrating over ``u`` from ``0`` to ``infinity`` gives
-    ``sum_x p_x H^K_p(x) = M(0)^K - M(infinity)^K = 1``: the update sums to one
+    ``sum_x p_x H^K_p(x) = L(0)^K - L(infinity)^K = 1``: the update sums to one
     for every ``K`` (book's own derivation).
 
     Examples
@@ -80,9 +81,9 @@ def laplace_normalisation(K: sp.Symbol | int = sp.Symbol("K", positive=True, int
     if not isinstance(K, sp.Basic):
         K = check_int(K, "K", low=1)
     p, w = _vocab(s)
-    M = sum(p[y] * sp.exp(-u * w[y]) for y in range(s))
-    lhs = sum(p[x] * K * w[x] * sp.exp(-u * w[x]) * M ** (K - 1) for x in range(s))
-    rhs = -sp.diff(M**K, u)
+    L = sum(p[y] * sp.exp(-u * w[y]) for y in range(s))
+    lhs = sum(p[x] * K * w[x] * sp.exp(-u * w[x]) * L ** (K - 1) for x in range(s))
+    rhs = -sp.diff(L**K, u)
     return lhs, rhs
 
 
