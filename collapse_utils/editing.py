@@ -367,7 +367,7 @@ def simulate_partial_regeneration(
 
 
 def partial_regeneration_factor(omega: np.ndarray, generations: np.ndarray) -> np.ndarray:
-    """``g_n(omega) = (1 - omega^n)^2 / (1 - omega) + omega (1 - omega^(2n)) / (1 - omega^2)``, with ``g_n(1) = n``.
+    """``Psi_n(omega) = (1 - omega^n)^2 / (1 - omega) + omega (1 - omega^(2n)) / (1 - omega^2)``, with ``Psi_n(1) = n``.
 
     Parameters
     ----------
@@ -395,14 +395,14 @@ def partial_regeneration_factor(omega: np.ndarray, generations: np.ndarray) -> n
 def partial_regeneration_error(X: object, eta: float, sigma: float, *, generations: int) -> np.ndarray:
     """Exact ``E ||w_hat_n - w*||^2`` of :func:`simulate_partial_regeneration`, ``n = 1..generations``.
 
-    With ``W = X^T X``, ``W_S = X_S^T X_S`` and the generalised eigenpairs
-    ``W_S v_i = omega_i W v_i`` (``v_i^T W v_j = delta_ij``, ``0 <= omega_i <= 1``),
+    With the Gram matrices ``G = X^T X``, ``G_S = X_S^T X_S`` and the generalised eigenpairs
+    ``G_S v_i = omega_i G v_i`` (``v_i^T G v_j = delta_ij``, ``0 <= omega_i <= 1``),
 
-        E ||w_hat_n - w*||^2 = sigma^2 sum_i g_n(omega_i) ||v_i||^2
+        E ||w_hat_n - w*||^2 = sigma^2 sum_i Psi_n(omega_i) ||v_i||^2
 
-    with ``g_n`` of :func:`partial_regeneration_factor` (book's own derivation; see
+    with ``Psi_n`` of :func:`partial_regeneration_factor` (book's own derivation; see
     the chapter *Token editing*).  Bounded in ``n`` when every ``omega_i < 1``
-    (``eta < 1`` and real rows of rank ``d``); ``sigma^2 n tr(W^{-1})`` at ``eta = 1``.
+    (``eta < 1`` and real rows of rank ``d``); ``sigma^2 n tr(G^{-1})`` at ``eta = 1``.
 
     Examples
     --------
@@ -418,9 +418,9 @@ def partial_regeneration_error(X: object, eta: float, sigma: float, *, generatio
     sigma = check_positive_float(sigma, "sigma")
     generations = check_positive_int(generations, "generations")
     check_memory(8 * generations * X.shape[1], f"generations={generations} x d={X.shape[1]}", "use fewer generations")
-    W = X.T @ X
-    W_S = X[:m].T @ X[:m]
-    omega, V = scipy.linalg.eigh(W_S, W)
+    G = X.T @ X
+    G_S = X[:m].T @ X[:m]
+    omega, V = scipy.linalg.eigh(G_S, G)
     omega = np.clip(omega, 0.0, 1.0)
     g = partial_regeneration_factor(omega, np.arange(1, generations + 1))
     return sigma**2 * g @ (V**2).sum(axis=0)

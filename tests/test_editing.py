@@ -84,7 +84,7 @@ def test_text_loop_modes():
 
 
 def test_partial_regeneration_matches_exact_error():
-    """E||w_hat_n - w*||^2 = sigma^2 sum_i g_n(omega_i) ||v_i||^2 (book's derivation), for eta in {0, 0.6, 1}."""
+    """E||w_hat_n - w*||^2 = sigma^2 sum_i Psi_n(omega_i) ||v_i||^2 (book's derivation), for eta in {0, 0.6, 1}."""
     X = np.random.default_rng(1).standard_normal((25, 3))
     for eta in (0.0, 0.6, 1.0):
         errs = simulate_partial_regeneration(X, eta, 0.7, generations=10, replicas=20_000, seed=7)
@@ -104,10 +104,10 @@ def test_full_replacement_grows_linearly_and_partial_is_bounded():
 def test_sympy_factor():
     v = te.eigen_variance()
     generic = v.args[-1][0]  # the branch omega != 1
-    assert sp.simplify(generic - te.g_closed()) == 0
-    assert sp.limit(te.g_closed(), te.omega, 1) == te.n
-    assert sp.simplify(sp.limit(te.g_closed().subs(te.omega, sp.Rational(1, 3)), te.n, sp.oo)
-                       - te.g_limit().subs(te.omega, sp.Rational(1, 3))) == 0
+    assert sp.simplify(generic - te.psi_closed()) == 0
+    assert sp.limit(te.psi_closed(), te.omega, 1) == te.n
+    assert sp.simplify(sp.limit(te.psi_closed().subs(te.omega, sp.Rational(1, 3)), te.n, sp.oo)
+                       - te.psi_limit().subs(te.omega, sp.Rational(1, 3))) == 0
     b = np.array([0.0, 0.3, 0.9, 1.0])
     np.testing.assert_allclose(partial_regeneration_factor(b, [1])[0], 1.0)
     np.testing.assert_allclose(partial_regeneration_factor(b, [5])[0, -1], 5.0)

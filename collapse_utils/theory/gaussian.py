@@ -56,13 +56,13 @@ def _mellin_integral() -> sp.Expr:
 
 
 def chi2_mellin_moment(k: sp.Expr = _k, s: sp.Expr = _s) -> sp.Expr:
-    """``E[X^s]`` for ``X ~ chi^2_k``, obtained by integrating the chi-square density.
+    """``E[V^s]`` for ``V ~ chi^2_k``, obtained by integrating the chi-square density.
 
     The result is ``2^s Gamma(k/2 + s) / Gamma(k/2)`` (valid for ``s > -k/2``).
 
     Examples
     --------
-    >>> chi2_mellin_moment(4, 1), chi2_mellin_moment(4, 2)  # E X = k, E X^2 = k (k + 2)
+    >>> chi2_mellin_moment(4, 1), chi2_mellin_moment(4, 2)  # E V = k, E V^2 = k (k + 2)
     (4, 24)
     """
     return _mellin_integral().subs({_s: s, _k: k}, simultaneous=True)
