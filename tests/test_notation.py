@@ -26,6 +26,11 @@ RETIRED = {
     r"\blambda_0\b|λ₀|\\lambda_0": r"\Lambda_0, the Poisson rate: lambda is the synthetic-to-real ratio",
     r"real fraction \$\\varphi\$": r"\phi, the real share",
     r"h\^2 ?/ ?w\b|real fractions? \$?w\b": r"\phi, the real share (w is a weight)",
+    r"2\\tau\^2|\.tau\b|\btau=": r"h, the prototype width (tau_T is the temperature map)",
+    r"\\frac\{1\}\{M\}|m_M\b|M_acc|M_p\(|\bM\(u\)": r"N_train, N_m, |M|, L_p(u): M is lambda N synthetic samples",
+    r"\bW_S\b|W\^\{-1": r"G, G_S, the Gram matrices: W is chapter 1's weight matrix",
+    r"g_n\(\\omega|g_\\infty|\bg_closed|\bg_limit": r"\Psi_n(\omega): g_k is the forgetting sequence",
+    r"\\delta_\{?[in](?:-1)?\}? ?=|\\bar X\b": r"e_i, the error vector (delta is the ddof); x_j, the Gaussian samples",
 }
 PATTERN = re.compile("|".join(f"(?:{p})" for p in RETIRED))
 
@@ -41,10 +46,13 @@ def retired_uses(text: str) -> list[str]:
 
 def test_every_retired_spelling_is_caught():
     examples = [r"$r_{\max} = 0.1$", r"$r(N, n)$", r"\varphi_h(u)", r"p_T(k \mid x)", r"$\beta_j$",
-                "rate lambda_0", r"real fraction $\varphi$", r"$h^2/w$"]
+                "rate lambda_0", r"real fraction $\varphi$", r"$h^2/w$", r"{2\tau^2}", "tau=0.9",
+                r"\frac{1}{M}", "M_p(u)", r"$W_S$", r"W^{-1}", r"g_n(\omega)", r"$\delta_i = \hat w_i$",
+                r"$\bar X$"]
     for example in examples:
         assert retired_uses(example), example
     assert not retired_uses(r"$\mathcal R_{\max}$, $\varphi(\zeta)$, $\omega_j$, $\Lambda_0$, $p_{\rm teacher}$, $T_{\rm c}$")
+    assert not retired_uses(r"$\tau_T(p)$, $M = \lambda N$, $\hat W$, $g_k$, $\delta_{ij}$, $n - \delta$, $\bar x$")
 
 
 @pytest.mark.parametrize("path", sources(), ids=lambda p: str(p.relative_to(ROOT)))
