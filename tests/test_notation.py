@@ -27,7 +27,7 @@ RETIRED = {
     r"real fraction \$\\varphi\$": r"\phi, the real share",
     r"h\^2 ?/ ?w\b|real fractions? \$?w\b": r"\phi, the real share (w is a weight)",
     r"2\\tau\^2|\.tau\b|\btau=": r"h, the prototype width (tau_T is the temperature map)",
-    r"\\frac\{1\}\{M\}|m_M\b|M_acc|M_p\(|\bM\(u\)": r"N_train, N_m, |M|, L_p(u): M is lambda N synthetic samples",
+    r"\\frac\{1\}\{M\}|m_M\b|M_acc|M_p\(|\bM\(u\)": r"N_train, A_m, |M|, L_p(u): M is lambda N synthetic samples",
     r"\bW_S\b|W\^\{-1": r"G, G_S, the Gram matrices: W is chapter 1's weight matrix",
     r"g_n\(\\omega|g_\\infty|\bg_closed|\bg_limit": r"\Psi_n(\omega): g_k is the forgetting sequence",
     r"\\delta_\{?[in](?:-1)?\}? ?=|\\bar X\b": r"e_i, the error vector (delta is the ddof); x_j, the Gaussian samples",

@@ -23,7 +23,7 @@ from .core import numeric
 from .symbols import sigma
 
 __all__ = [
-    "N_acc",
+    "A_acc",
     "N_real",
     "S_prev",
     "T",
@@ -143,29 +143,29 @@ def accumulate_limit() -> sp.Expr:
 # The same contrast in the categorical model of Part I (the book's own derivation).
 
 #: Size of the accumulated data before a generation's synthetic batch, and the real-corpus size.
-N_acc, N_real = sp.symbols("N_m N", positive=True)
+A_acc, N_real = sp.symbols("A_m N", positive=True)
 S_prev = sp.Symbol("S", positive=True)
 
 
 def categorical_accumulate_factor() -> sp.Expr:
     """``(1 - S_{m+1}) / (1 - S_m)`` for the categorical ``accumulate`` scheme, derived from the multinomial.
 
-    Generation ``m + 1`` is fitted on ``N_m = N + (m - 1) n`` accumulated tokens with law
+    Generation ``m + 1`` is fitted on ``A_m = N + (m - 1) n`` accumulated tokens with law
     ``p^(m)`` plus ``n`` new samples ``q`` of ``p^(m)``:
-    ``p^(m+1) = (N_m p^(m) + n q) / (N_m + n)``.  With ``E[q] = p`` and
+    ``p^(m+1) = (A_m p^(m) + n q) / (A_m + n)``.  With ``E[q] = p`` and
     ``E||q||^2 = 1/n + (1 - 1/n) ||p||^2`` (the recursion of Theorem 1), the factor is
-    ``1 - n / (N_m + n)^2``.
+    ``1 - n / (A_m + n)^2``.
 
     Examples
     --------
-    >>> categorical_accumulate_factor()  # 1 - n / (N_m + n)^2
-    (N_m**2 + 2*N_m*n + n**2 - n)/(N_m + n)**2
+    >>> categorical_accumulate_factor()  # 1 - n / (A_m + n)^2
+    (A_m**2 + 2*A_m*n + n**2 - n)/(A_m + n)**2
     """
     from .core import fully_synthetic_S_recursion, n
 
     a, b = fully_synthetic_S_recursion()
     second_q = b + a * S_prev
-    new = (N_acc**2 * S_prev + 2 * N_acc * n * S_prev + n**2 * second_q) / (N_acc + n) ** 2
+    new = (A_acc**2 * S_prev + 2 * A_acc * n * S_prev + n**2 * second_q) / (A_acc + n) ** 2
     return sp.factor(sp.simplify((1 - new) / (1 - S_prev)))
 
 
@@ -187,8 +187,8 @@ def categorical_accumulate_S(S_0: float, n: int, N: int, generations: int) -> np
     check_memory(8 * 4 * generations, f"generations={generations}", "use fewer generations")
     from .core import n as n_sym
 
-    factor = numeric(categorical_accumulate_factor().subs(n_sym, sp.Symbol("n_")), [N_acc, sp.Symbol("n_")])
-    accumulated = N + np.arange(generations - 1) * float(n)  # N_m for the steps m -> m + 1, m = 1..generations-1
+    factor = numeric(categorical_accumulate_factor().subs(n_sym, sp.Symbol("n_")), [A_acc, sp.Symbol("n_")])
+    accumulated = N + np.arange(generations - 1) * float(n)  # A_m for the steps m -> m + 1, m = 1..generations-1
     steps = np.concatenate([[1.0, 1 - 1 / N], factor(accumulated, n)])[: generations + 1]
     return 1 - (1 - S_0) * np.cumprod(steps)
 
