@@ -2,12 +2,12 @@
 
 Fixed design ``X`` (``T x d``, i.i.d. rows ``N(0, Sigma)``, ``T > d + 1``), true
 weights ``w*``, labels of generation ``i``: ``Y_i = X w_hat_{i-1} + E_i`` with
-``w_hat_0 = w*`` and ``E_i ~ N(0, sigma^2 I_T)``.  Writing ``delta_i = w_hat_i - w*``:
+``w_hat_0 = w*`` and ``E_i ~ N(0, sigma^2 I_T)``.  Writing ``e_i = w_hat_i - w*``:
 
-* replace (fit on ``Y_i`` alone):  ``delta_n = sum_{i<=n} X^+ E_i``;
-* accumulate (fit on all ``n T`` rows): ``delta_n = delta_{n-1} + X^+ E_n / n``.
+* replace (fit on ``Y_i`` alone):  ``e_n = sum_{i<=n} X^+ E_i``;
+* accumulate (fit on all ``n T`` rows): ``e_n = e_{n-1} + X^+ E_n / n``.
 
-Since ``E_x[(x^T delta)^2] = delta^T Sigma delta`` and
+Since ``E_x[(x^T e)^2] = e^T Sigma e`` and
 ``E tr(Sigma (X^T X)^{-1}) = d / (T - d - 1)`` (the inverse-Wishart mean), the expected
 test errors follow.  These formulas are the book's own derivation (after Dohmatob et
 al. 2024); Gerstgrasser et al. state the accumulate bound ``pi^2/6``.
