@@ -5,11 +5,14 @@ Every argument of every call in ``tests/fuzz_table.py`` is replaced, one at a ti
 process per function runs its calls under a memory cap (``RLIMIT_AS``) and a per-call time limit; a worker that
 dies is restarted after the call that killed it.  Each call is classified as
 
-* clear error   -- ``ValueError``/``TypeError`` whose message names an argument of the function,
+* clear error   -- ``ValueError``/``TypeError`` whose message names an argument of the function (the summary
+  also counts those that name the very argument that was replaced),
 * correct       -- a finite result for a value that may be valid (``EDGE``),
 * unclear error -- any other exception, or a message that names no argument,
 * crash         -- memory exhausted at the cap, or no answer within the time limit,
 * silent wrong  -- a result for a value no argument accepts (``BAD``), or NaN/inf in a result.
+
+A function of the table that the checkout under test does not have is reported once as ``absent``.
 
 Usage: ``python benchmarks/fuzz_outcomes.py [--root DIR] [--seconds 10] [--memory-gib 4]``; ``--root`` chooses the
 checkout whose ``collapse_utils`` is tested (e.g. an older one, for a before/after comparison).
@@ -37,12 +40,15 @@ def worker(root: str, name: str, start: int, seconds: int, memory_gib: float) ->
 
     resource.setrlimit(resource.RLIMIT_AS, (int(memory_gib * 2**30),) * 2)
     sys.path[:0] = [root, str(TESTS)]
-    import numpy as np
 
     from fuzz_table import BAD, CALLS, EDGE, MAY_HOLD_INF, build, finite, resolve
 
     warnings.simplefilter("ignore")
-    func = resolve(name)
+    try:
+        func = resolve(name)
+    except (ImportError, AttributeError) as exc:  # an older checkout (--root) without this function
+        print(json.dumps({"index": 0, "total": 1, "function": name, "outcome": "absent", "detail": repr(exc)[:200]}), flush=True)
+        return
     params = list(inspect.signature(func).parameters)
     cases = [(arg, kind, i) for arg in sorted(CALLS[name]) for kind, vals in (("bad", BAD), ("edge", EDGE)) for i in range(len(vals))]
 
@@ -53,6 +59,7 @@ def worker(root: str, name: str, start: int, seconds: int, memory_gib: float) ->
     for index in range(start, len(cases)):
         arg, kind, i = cases[index]
         value = (BAD if kind == "bad" else EDGE)[i]
+        names_arg = False
         kwargs = build(CALLS[name])
         kwargs[arg] = value
         signal.alarm(seconds)
@@ -70,13 +77,13 @@ def worker(root: str, name: str, start: int, seconds: int, memory_gib: float) ->
         except (ValueError, TypeError) as exc:
             signal.alarm(0)
             named = any(re.search(rf"(?<![A-Za-z_]){re.escape(p)}(?![A-Za-z_])", str(exc)) for p in params)
+            names_arg = bool(re.search(rf"(?<![A-Za-z_]){re.escape(arg)}(?![A-Za-z_])", str(exc)))
             outcome, detail = ("clear error" if named else "unclear error"), f"{type(exc).__name__}: {exc}"[:200]
         except Exception as exc:  # noqa: BLE001 - anything else is an unclear error
             signal.alarm(0)
             outcome, detail = "unclear error", f"{type(exc).__name__}: {exc}"[:200]
         print(json.dumps({"index": index, "total": len(cases), "function": name, "arg": arg,
-                          "value": repr(value)[:40], "outcome": outcome, "detail": detail}), flush=True)
-        del np
+                          "value": repr(value)[:40], "outcome": outcome, "names_arg": names_arg, "detail": detail}), flush=True)
 
 
 def main() -> None:
@@ -116,7 +123,15 @@ def main() -> None:
             elif total is None:
                 break
     order = ["clear error", "correct", "unclear error", "crash", "silent wrong"]
-    print(f"{len(rows)} calls of {len(names)} functions: " + ", ".join(f"{k}: {counts[k]}" for k in order))
+    absent = sorted(row["function"] for row in rows if row["outcome"] == "absent")
+    print(f"{len(rows) - len(absent)} calls of {len(names) - len(absent)} functions: " + ", ".join(f"{k}: {counts[k]}" for k in order))
+    clear = [row for row in rows if row["outcome"] == "clear error"]
+    others = [row for row in clear if not row.get("names_arg")]
+    print(f"  of the {len(clear)} clear errors, {len(clear) - len(others)} name the argument that was replaced")
+    for row in others:
+        print(f"  names another  {row['function']}({row.get('arg')}={row.get('value')}) {row.get('detail', '')}")
+    if absent:
+        print(f"absent from {args.root}: {', '.join(absent)}")
     for row in rows:
         if row["outcome"] in ("unclear error", "crash", "silent wrong"):
             print(f"  {row['outcome']:13s} {row['function']}({row.get('arg')}={row.get('value')}) {row.get('detail', '')}")

@@ -65,6 +65,15 @@ def scrubber(
     -------
     FramePlayer
         Displays as the player in a notebook or a book page; ``.html`` is the markup.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(2, 1))
+    >>> line, = fig.subplots().plot([0, 1], [0, 0])
+    >>> player = scrubber(fig, lambda m: line.set_ydata([0, m]), [0, 1, 2], alt="a line that tilts")
+    >>> player
+    <explorer with 3 precomputed frames>
     """
     import io
 
@@ -225,6 +234,14 @@ def frame_player(
         Milliseconds between frames when playing.
     loop : bool
         Whether playing starts again at the first frame after the last.
+
+    Examples
+    --------
+    >>> player = frame_player({(0,): b"png-0", (1,): b"png-1"}, {"m": [0, 1]}, start=(0,), alt="demo", note="")
+    >>> player
+    <explorer with 2 precomputed frames>
+    >>> 'type="range"' in player._repr_html_()
+    True
     """
     import base64
     import json

@@ -203,14 +203,26 @@ def synthetic_amount_phase(
     (key ``"p"`` of :func:`collapse_utils.theory.mixing.deviation_bounds`), which
     holds for every ``m >= 2``.  ``collapsed`` is the fraction of replicas whose
     last model is a single token.
+
+    Examples
+    --------
+    >>> grid = synthetic_amount_phase([0.5, 0.3, 0.2], Ns=[20, 100], ns=[5], generations=5, replicas=200, seed=0)
+    >>> grid.simulated.shape, bool(np.all(grid.simulated < grid.theory))  # the bound holds
+    ((1, 2), True)
     """
     p0 = check_probs(p0, "p0")
+    Ns = check_array(Ns, "Ns", ndim=1, integer=True, low=1)
+    ns = check_array(ns, "ns", ndim=1, integer=True, low=1)
     generations = check_positive_int(generations, "generations")
     if generations < 2:
         raise ValueError(f"generations must be at least 2, got {generations}")
+    replicas = check_positive_int(replicas, "replicas")
+    check_work(
+        Ns.size * ns.size * generations * replicas * (ns.max() + p0.size),
+        f"{Ns.size} values of N x {ns.size} values of n x generations={generations} x replicas={replicas} x n <= {ns.max()}",
+        "use a coarser grid, fewer generations or replicas",
+    )
     rng = as_generator(seed)
-    Ns = np.asarray(Ns, dtype=int)
-    ns = np.asarray(ns, dtype=int)
     sim = np.empty((ns.size, Ns.size))
     col = np.empty_like(sim)
     for i, n_v in enumerate(ns):

@@ -76,8 +76,8 @@ def curation_factor(p: object, r: object, K: int) -> np.ndarray:
     ``1 / (w_x + S) = int_0^inf e^{-u (w_x + S)} du`` gives (the book's own
     identity)
 
-        H^K_p(x) = K w_x int_0^inf e^{-u w_x} M(u)^{K-1} du,
-        M(u) = sum_y p(y) e^{-u w_y},
+        H^K_p(x) = K w_x int_0^inf e^{-u w_x} L(u)^{K-1} du,
+        L(u) = sum_y p(y) e^{-u w_y},
 
     a one-dimensional integral.  It is evaluated over ``z = log u`` in log space,
     where every outcome's integrand is a bump of width of order one (at ``u``

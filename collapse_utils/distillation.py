@@ -8,7 +8,7 @@ memory of earlier ones; a *student* is then trained on the teacher's soft labels
 at those inputs only, and compared with the teacher on the whole input plane.
 
 Teacher: ``K`` classes, each the union of a few Gaussian prototypes,
-``logit_k(x) = log sum_{j in class k} exp(-||x - c_j||^2 / (2 tau^2))``.
+``logit_k(x) = log sum_{j in class k} exp(-||x - c_j||^2 / (2 h^2))``.
 Student: softmax regression on fixed radial-basis features of a grid.
 """
 
@@ -64,13 +64,13 @@ class Teacher:
         Prototype locations.
     labels : ndarray of int, shape (J,)
         Class of each prototype, in ``0..classes-1``.
-    tau : float
-        Prototype width.
+    h : float
+        Prototype width (the standard deviation of each Gaussian prototype).
     """
 
     centers: np.ndarray
     labels: np.ndarray
-    tau: float
+    h: float
 
     @property
     def classes(self) -> int:
@@ -79,7 +79,7 @@ class Teacher:
 
     def _responsibilities(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         d2 = ((x[:, None, :] - self.centers[None, :, :]) ** 2).sum(-1)  # (B, J)
-        a = -d2 / (2 * self.tau**2)
+        a = -d2 / (2 * self.h**2)
         logits = np.full((x.shape[0], self.classes), -np.inf)
         for k in range(self.classes):  # a handful of classes, not a data loop
             ak = a[:, self.labels == k]
@@ -99,13 +99,13 @@ class Teacher:
         """Gradient of ``log p_teacher(y | x)`` with respect to ``x`` (shape ``(B, 2)``)."""
         x = np.asarray(x, dtype=float)
         a, logits = self._responsibilities(x)
-        # d logit_k / dx = sum_{j in k} w_j (c_j - x) / tau^2 with w_j the softmax of a within class k
+        # d logit_k / dx = sum_{j in k} w_j (c_j - x) / h^2 with w_j the softmax of a within class k
         w_within = np.exp(a - logits[:, self.labels])  # (B, J)
         dlogit_dx = np.stack(
             [(w_within[:, self.labels == k, None] * (self.centers[self.labels == k] - x[:, None, :])).sum(1)
              for k in range(self.classes)],
             axis=1,
-        ) / self.tau**2  # (B, K, 2)
+        ) / self.h**2  # (B, K, 2)
         p = _softmax(logits)
         target = dlogit_dx[np.arange(x.shape[0]), y]
         return target - np.einsum("bk,bkd->bd", p, dlogit_dx)
@@ -122,7 +122,7 @@ def default_teacher() -> Teacher:
     """
     centers = np.array([[-1.8, -1.5], [1.5, 1.8], [-0.3, 0.2], [1.8, -1.2], [-1.6, 1.6], [0.6, -2.2], [2.2, 0.4]])
     labels = np.array([0, 0, 1, 1, 2, 2, 1])
-    return Teacher(centers=centers, labels=labels, tau=0.9)
+    return Teacher(centers=centers, labels=labels, h=0.9)
 
 
 def _check_teacher(teacher: object) -> Teacher:
@@ -215,7 +215,7 @@ def invert(
             g = teacher.grad_log_prob(x, y)
             if diversity > 0 and memory.shape[0] > 0:
                 diff = x[:, None, :] - memory[None, :, :]
-                kern = np.exp(-(diff**2).sum(-1) / (2 * length**2))  # (b, M)
+                kern = np.exp(-(diff**2).sum(-1) / (2 * length**2))  # (b, memory size)
                 g = g + diversity * (kern[:, :, None] * diff).mean(axis=1) / length**2
             x = np.clip(x + step_size * g, -BOX, BOX)
         memory = np.vstack([memory, x])

@@ -100,6 +100,15 @@ def token_edit(
     Scoring is teacher-forced: every context ``h_t`` is the *real* left context,
     as in one forward pass of a transformer over the human text, so all
     positions are edited at once.
+
+    Examples
+    --------
+    >>> from collapse_utils.ngram import fit_ngram
+    >>> ids = np.tile([0, 1, 2, 3], 10)
+    >>> model = fit_ngram(ids, 1, 4)
+    >>> edited, mask = token_edit(model, ids, threshold=0.5, seed=0)
+    >>> edited.shape, bool(mask[0, 1:].all())  # every next token is certain, so every one is edited
+    ((1, 40), True)
     """
     s, l, R = _check_model(model).vocab_size, model.order, model.replicas
     ids = _check_ids(ids, s, "ids")
@@ -209,6 +218,13 @@ def simulate_text_loop(
     Returns
     -------
     TextLoopResult
+
+    Examples
+    --------
+    >>> ids = np.random.default_rng(0).integers(0, 4, 400)
+    >>> res = simulate_text_loop(ids, ids[:100], 4, order=1, generations=2, mode="synthetic", seed=0)
+    >>> res.cross_entropy.shape, bool(np.all(res.edited == 0))
+    ((3, 1), True)
     """
     s = check_positive_int(vocab_size, "vocab_size")
     ids = _check_ids(ids, s, "ids")
@@ -233,8 +249,8 @@ def simulate_text_loop(
         raise ValueError(f"heldout must be longer than order={order} (got {heldout.size} tokens)")
     check_memory(
         8 * R * ids.size * (s + 4) + 4 * 8 * (generations + 1) * R,
-        f"replicas={R} x len(ids)={ids.size} x vocab_size={s}",
-        "use a shorter text or fewer replicas",
+        f"replicas={R} x len(ids)={ids.size} x vocab_size={s} (and generations={generations})",
+        "use a shorter text, fewer replicas or fewer generations",
     )
     rng = as_generator(seed)
 
@@ -316,6 +332,14 @@ def simulate_partial_regeneration(
     -------
     ndarray, shape (generations, replicas)
         ``||w_hat_i - w*||^2`` (test error for isotropic test inputs, ``Sigma = I``).
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).standard_normal((50, 2))
+    >>> err = simulate_partial_regeneration(X, 0.5, 1.0, generations=5, replicas=2000, seed=0)
+    >>> exact = partial_regeneration_error(X, 0.5, 1.0, generations=5)
+    >>> err.shape, bool(np.all(abs(err.mean(axis=1) / exact - 1) < 0.1))  # Monte Carlo against the exact error
+    ((5, 2000), True)
     """
     X, m = _check_design(X, eta)
     sigma = check_positive_float(sigma, "sigma")
@@ -342,51 +366,61 @@ def simulate_partial_regeneration(
     return out
 
 
-def partial_regeneration_factor(beta: np.ndarray, generations: np.ndarray) -> np.ndarray:
-    """``g_n(beta) = (1 - beta^n)^2 / (1 - beta) + beta (1 - beta^(2n)) / (1 - beta^2)``, with ``g_n(1) = n``.
+def partial_regeneration_factor(omega: np.ndarray, generations: np.ndarray) -> np.ndarray:
+    """``Psi_n(omega) = (1 - omega^n)^2 / (1 - omega) + omega (1 - omega^(2n)) / (1 - omega^2)``, with ``Psi_n(1) = n``.
 
     Parameters
     ----------
-    beta : array_like of float
+    omega : array_like of float
         Generalised eigenvalues in ``[0, 1]``.
     generations : array_like of int
         Generations ``n >= 0``.
 
     Returns
     -------
-    ndarray, shape ``generations.shape + beta.shape``
+    ndarray, shape ``generations.shape + omega.shape``
 
     Examples
     --------
     >>> partial_regeneration_factor([0.0, 0.5, 1.0], [1, 3]).tolist()
     [[1.0, 1.0, 1.0], [1.0, 2.1875, 3.0]]
     """
-    beta = check_array(beta, "beta", low=0.0, high=1.0)
+    omega = check_array(omega, "omega", low=0.0, high=1.0)
     n = check_array(generations, "generations", integer=True, low=0).astype(float)[..., None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        g = (1 - beta**n) ** 2 / (1 - beta) + beta * (1 - beta ** (2 * n)) / (1 - beta**2)
-    return np.where(np.isclose(beta, 1.0), n + 0 * beta, g)
+        g = (1 - omega**n) ** 2 / (1 - omega) + omega * (1 - omega ** (2 * n)) / (1 - omega**2)
+    return np.where(np.isclose(omega, 1.0), n + 0 * omega, g)
 
 
 def partial_regeneration_error(X: object, eta: float, sigma: float, *, generations: int) -> np.ndarray:
     """Exact ``E ||w_hat_n - w*||^2`` of :func:`simulate_partial_regeneration`, ``n = 1..generations``.
 
-    With ``W = X^T X``, ``W_S = X_S^T X_S`` and the generalised eigenpairs
-    ``W_S v_i = beta_i W v_i`` (``v_i^T W v_j = delta_ij``, ``0 <= beta_i <= 1``),
+    With the Gram matrices ``G = X^T X``, ``G_S = X_S^T X_S`` and the generalised eigenpairs
+    ``G_S v_i = omega_i G v_i`` (``v_i^T G v_j = delta_ij``, ``0 <= omega_i <= 1``),
 
-        E ||w_hat_n - w*||^2 = sigma^2 sum_i g_n(beta_i) ||v_i||^2
+        E ||w_hat_n - w*||^2 = sigma^2 sum_i Psi_n(omega_i) ||v_i||^2
 
-    with ``g_n`` of :func:`partial_regeneration_factor` (book's own derivation; see
-    the chapter *Token editing*).  Bounded in ``n`` when every ``beta_i < 1``
-    (``eta < 1`` and real rows of rank ``d``); ``sigma^2 n tr(W^{-1})`` at ``eta = 1``.
+    with ``Psi_n`` of :func:`partial_regeneration_factor` (book's own derivation; see
+    the chapter *Token editing*).  Bounded in ``n`` when every ``omega_i < 1``
+    (``eta < 1`` and real rows of rank ``d``); ``sigma^2 n tr(G^{-1})`` at ``eta = 1``.
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).standard_normal((50, 2))
+    >>> err = partial_regeneration_error(X, 0.5, 1.0, generations=200)
+    >>> bool(err[-1] < 10 * err[0])  # bounded: half the labels stay real
+    True
+    >>> full = partial_regeneration_error(X, 1.0, 1.0, generations=3)
+    >>> bool(np.allclose(full, full[0] * np.arange(1, 4)))  # eta = 1: replace, linear growth
+    True
     """
     X, m = _check_design(X, eta)
     sigma = check_positive_float(sigma, "sigma")
     generations = check_positive_int(generations, "generations")
     check_memory(8 * generations * X.shape[1], f"generations={generations} x d={X.shape[1]}", "use fewer generations")
-    W = X.T @ X
-    W_S = X[:m].T @ X[:m]
-    beta, V = scipy.linalg.eigh(W_S, W)
-    beta = np.clip(beta, 0.0, 1.0)
-    g = partial_regeneration_factor(beta, np.arange(1, generations + 1))
+    G = X.T @ X
+    G_S = X[:m].T @ X[:m]
+    omega, V = scipy.linalg.eigh(G_S, G)
+    omega = np.clip(omega, 0.0, 1.0)
+    g = partial_regeneration_factor(omega, np.arange(1, generations + 1))
     return sigma**2 * g @ (V**2).sum(axis=0)

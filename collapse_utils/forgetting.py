@@ -30,7 +30,7 @@ def simulate_poisson(
     Parameters
     ----------
     lam0 : float
-        True rate ``lambda_0 > 0``.
+        True rate ``Lambda_0 > 0``.
     n : int
         Samples per generation.
     generations : int
@@ -43,7 +43,7 @@ def simulate_poisson(
     Returns
     -------
     ndarray, shape (generations + 1, replicas)
-        ``Lambda_k`` per generation (row 0 is ``lambda_0``); once a rate is 0 it stays 0.
+        ``Lambda_k`` per generation (row 0 is ``Lambda_0``); once a rate is 0 it stays 0.
 
     Examples
     --------

@@ -1,16 +1,17 @@
 """A Gaussian kernel density estimator trained on its own samples (book's own model of Fu et al. 2024).
 
 Generation ``t`` is a Gaussian KDE with bandwidth ``h`` on ``n`` points
-``x_1, ..., x_n``: ``f_t(x) = (1/n) sum_i phi_h(x - x_i)``.  A sample from it is
+``x_1, ..., x_n``: ``f_t(x) = (1/n) sum_i K_h(x - x_i)``, with ``K_h`` the normal density
+of standard deviation ``h``.  A sample from it is
 a uniformly resampled point plus ``h Z``.  Generation ``t + 1`` is fitted on
 ``k`` fresh real points from the true density ``N(0, sigma0^2)`` and ``n - k``
 samples of ``f_t``; ``k = 0`` is the fully synthetic loop.
 
 The error to the truth is the integrated squared error
-``ISE_t = int (f_t - phi_sigma0)^2``, computed exactly with the Gaussian
-convolution identity ``int phi_a(x - u) phi_b(x - v) dx = phi_sqrt(a^2+b^2)(u - v)``:
+``ISE_t = int (f_t - K_sigma0)^2``, computed exactly with the Gaussian
+convolution identity ``int K_a(x - u) K_b(x - v) dx = K_sqrt(a^2+b^2)(u - v)``:
 
-``ISE = (1/n^2) sum_ij phi_{sqrt2 h}(x_i - x_j) - (2/n) sum_i phi_{sqrt(h^2+sigma0^2)}(x_i) + 1/(2 sigma0 sqrt(pi))``.
+``ISE = (1/n^2) sum_ij K_{sqrt2 h}(x_i - x_j) - (2/n) sum_i K_{sqrt(h^2+sigma0^2)}(x_i) + 1/(2 sigma0 sqrt(pi))``.
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ def kde_ise(points: np.ndarray, h: float, sigma0: float = 1.0, *, chunk: int = 4
 
     Parameters
     ----------
-    points : ndarray, shape (replicas, n)
-        The KDEs' points, one row per replica.
+    points : ndarray, shape (replicas, n) or (n,)
+        The KDEs' points, one row per replica (a 1-D array is one replica).
     h : float
         Bandwidth ``h > 0``.
     sigma0 : float
@@ -67,7 +68,7 @@ def kde_ise(points: np.ndarray, h: float, sigma0: float = 1.0, *, chunk: int = 4
     Returns
     -------
     ndarray, shape (replicas,)
-        ``int (f_hat - phi_sigma0)^2 dx``.
+        ``int (f_hat - K_sigma0)^2 dx``.
 
     Examples
     --------
@@ -87,7 +88,7 @@ def kde_ise(points: np.ndarray, h: float, sigma0: float = 1.0, *, chunk: int = 4
     scale = np.sqrt(2) * h
     pairs = n * (n - 1) // 2
     if pairs <= chunk:
-        # sum_ij phi(x_i - x_j) = n phi(0) + 2 sum_{i<j} phi(x_i - x_j): only the upper triangle is evaluated.
+        # sum_ij K(x_i - x_j) = n K(0) + 2 sum_{i<j} K(x_i - x_j): only the upper triangle is evaluated.
         upper_i, upper_j = np.triu_indices(n, k=1)
         rows = max(1, chunk // max(1, pairs))
         kernel_sum = np.empty(R)
@@ -153,8 +154,8 @@ def simulate_kde(
     generations : int
         Number of refits after generation 0 (which is ``n`` real points).
     real_fraction : float
-        Fraction ``w`` of each generation's points drawn fresh from ``N(0, sigma0^2)``;
-        ``k = round(w n)`` real points and ``n - k`` synthetic ones.
+        Fraction ``phi`` of each generation's points drawn fresh from ``N(0, sigma0^2)``;
+        ``k = round(phi n)`` real points and ``n - k`` synthetic ones.
     sigma0 : float
         Standard deviation of the true density.
     replicas : int

@@ -280,10 +280,18 @@ def run_loop(
         :func:`~collapse_utils.ngram.sample_corpus`; ignored when ``model`` is given).
     seed : int, numpy.random.Generator or None
         Randomness (probes, real blocks, fitting, sampling).
+
+    Examples
+    --------
+    >>> ids = np.tile(np.arange(4), 100)
+    >>> res = run_loop(ids, ids[:40], 4, order=2, generations=3, replicas=2, n_probes=5, block=100, seed=0)
+    >>> res.deviation.shape, float(res.deviation[0].max())  # generation 1 is the reference model itself
+    ((3, 2), 0.0)
     """
     vocab_size = check_positive_int(vocab_size, "vocab_size")
     train = check_token_ids(train, "train", vocab_size)
     held_out = check_token_ids(held_out, "held_out", vocab_size)
+    context_from = f"order={order}" if model is None else "the model's context"
     if model is None:
         model = NgramClass(order, streams)
     ctx = model.context
@@ -294,7 +302,7 @@ def run_loop(
     block = check_positive_int(block, "block")
     sample_chars = check_positive_int(sample_chars, "sample_chars")
     if train.size <= ctx + 1:
-        raise ValueError(f"train must be longer than the context + 1 = {ctx + 1} (got {train.size} tokens)")
+        raise ValueError(f"train must be longer than the context + 1 = {ctx + 1}, {context_from} (got {train.size} tokens)")
     if held_out.size <= ctx:
         raise ValueError(f"held_out must be longer than the context = {ctx} (got {held_out.size} tokens)")
     if samples_at is not None:
@@ -305,10 +313,14 @@ def run_loop(
             f"block={block} cannot hold real_fraction={f:g} of the {N} training tokens in whole blocks "
             f"(round(real_fraction * N / block) = {round(f * N / block)} blocks, {N // block} available); use a block <= {max(1, int(f * N))}"
         )
-    check_memory(8 * 8 * R * N * (ctx + 1) + 8 * 2 * G * R * n_probes, f"replicas={R} x len(train)={N} x (context + 1)", "use fewer replicas or a shorter text")
+    check_memory(8 * 8 * R * N * (ctx + 1) + 8 * 2 * G * R * n_probes, f"replicas={R} x len(train)={N} x (context + 1) and generations={G} x n_probes={P}",
+                 "use fewer replicas or a shorter text, or fewer generations or n_probes")
     rng = as_generator(seed)
     positions = rng.integers(ctx, N, size=P)
     probes = train[positions[:, None] - ctx + np.arange(ctx)]  # (P, ctx): the tokens before each position
+    # Generation 1 is fitted before the real blocks are drawn: for a given seed it is the same model
+    # whatever the real fraction, so the settings of one experiment start from the same p^(1).
+    fitted = model.fit(Corpus.concat([Corpus.from_ids(train, replica=r) for r in range(R)]), vocab_size, R, rng)
     real = _real_part(train, f, block, R, rng) if f > 0 else Corpus.concat([])
     n_synthetic = N - len(real) // R
 
@@ -316,15 +328,10 @@ def run_loop(
     per_gen: dict[str, list[np.ndarray]] = {}
     samples: dict[int, np.ndarray] = {}
     wanted = set(range(1, G + 1) if samples_at is None else samples_at)
-    fitted: FittedModels | None = None
     for g in range(G):
-        if g == 0:
-            corpus = Corpus.concat([Corpus.from_ids(train, replica=r) for r in range(R)])
-        elif n_synthetic > ctx:
-            corpus = Corpus.concat([real, fitted.sample(n_synthetic, rng)])
-        else:
-            corpus = real
-        fitted = model.fit(corpus, vocab_size, R, rng)
+        if g > 0:
+            corpus = Corpus.concat([real, fitted.sample(n_synthetic, rng)]) if n_synthetic > ctx else real
+            fitted = model.fit(corpus, vocab_size, R, rng)
         probs = fitted.next_token_probs(probes)
         if g == 0:
             p1 = probs  # each replica is compared with its own generation 1

@@ -68,6 +68,13 @@ __all__ = [
 _MAX_CODE = 2**62
 
 
+def _codes_overflow(replicas: int, vocab_size: int, length: int) -> bool:
+    """Whether ``replicas * vocab_size**length`` reaches ``_MAX_CODE`` (exact; no float overflow for huge ``length``)."""
+    if vocab_size > 1 and length * math.log2(vocab_size) > 64:
+        return True
+    return replicas * vocab_size**length >= _MAX_CODE
+
+
 # ----------------------------------------------------------------------------- text and vocabulary
 def default_text() -> str:
     """The book's default real corpus: the Python language reference topics shipped with CPython.
@@ -77,6 +84,12 @@ def default_text() -> str:
     in every CPython).  The values are joined in sorted order of the keys,
     separated by a blank line, so the text is the same on every run of a given
     Python version.
+
+    Examples
+    --------
+    >>> text = default_text()
+    >>> isinstance(text, str), len(text) > 100_000
+    (True, True)
     """
     from pydoc_data.topics import topics
 
@@ -95,6 +108,14 @@ def load_text(path: str | Path) -> str:
     ------
     ValueError
         If ``path`` does not exist, is not a file, is not valid UTF-8 or is empty.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "corpus.txt"
+    >>> _ = path.write_text("to be or not to be", encoding="utf-8")
+    >>> load_text(path)
+    'to be or not to be'
     """
     file = Path(path)
     if not file.is_file():
@@ -238,7 +259,7 @@ class NgramModel:
     contexts, context_counts, context_types, row_start : list of ndarray
         For every order ``k``: the sorted distinct context codes
         ``r * s^k + code(h_k)``, their counts ``c(h_k)``, the number of distinct
-        next tokens ``T(h_k)``, and where their rows start in ``codes[k]``.
+        next tokens ``nu(h_k)``, and where their rows start in ``codes[k]``.
     """
 
     order: int
@@ -315,6 +336,13 @@ def fit_ngram(corpus: Corpus | np.ndarray, order: int, vocab_size: int, *, repli
         If ``order < 1``, the corpus is empty, an id is out of range, no window
         of ``l + 1`` tokens fits in a segment (corpus shorter than the context),
         or the codes would overflow int64.
+
+    Examples
+    --------
+    >>> model = fit_ngram(np.array([0, 1, 0, 1, 0, 2]), 1, 3)
+    >>> probs, seen = mle_probs(model, np.array([0, 1]))
+    >>> probs.round(4).tolist()  # after 0: 1 twice, 2 once; after 1: always 0
+    [[0.0, 0.6667, 0.3333], [1.0, 0.0, 0.0]]
     """
     order = check_positive_int(order, "order")
     s = check_positive_int(vocab_size, "vocab_size")
@@ -326,7 +354,7 @@ def fit_ngram(corpus: Corpus | np.ndarray, order: int, vocab_size: int, *, repli
     if corpus.ids.min() < 0 or corpus.ids.max() >= s:
         raise ValueError(f"corpus ids must lie in 0..vocab_size-1 = 0..{s - 1}")
     n_rep = int(corpus.replica.max()) + 1 if replicas is None else check_positive_int(replicas, "replicas")
-    if float(n_rep) * float(s) ** (order + 1) >= _MAX_CODE:
+    if _codes_overflow(n_rep, s, order + 1):
         raise ValueError(f"order {order} is too long for vocab_size {s} and {n_rep} replicas (int64 codes overflow)")
     code, rep = _window_codes(corpus, order + 1, s)
     if code.size == 0:
@@ -426,6 +454,13 @@ def sample_corpus(
     -------
     Corpus
         ``R * length`` tokens, replica ``r`` in the ``r``-th block.
+
+    Examples
+    --------
+    >>> model = fit_ngram(np.tile([0, 1, 2], 20), 2, 3)
+    >>> sample = sample_corpus(model, 9, seed=0)
+    >>> len(sample), set(np.diff(sample.ids) % 3) == {1}  # the cycle 0 -> 1 -> 2 -> 0 is kept
+    (9, True)
     """
     s, l, R = _check_model(model).vocab_size, model.order, model.replicas
     length = check_positive_int(length, "length")
@@ -465,7 +500,7 @@ def sample_corpus(
             fresh = draw_contexts(rep[missing], rng)
             row[missing] = np.searchsorted(contexts, rep[missing] * ctx_span + fresh)
             starts[missing, t] = True
-        # Row j of the table is codes[row_start[j] : row_start[j] + T(h_j)]; draw one entry with probability c(h y) / c(h).
+        # Row j of the table is codes[row_start[j] : row_start[j] + nu(h_j)]; draw one entry with probability c(h y) / c(h).
         width = ctx_types[row]
         entry = row_start[row][:, None] + np.arange(width.max())
         law = np.where(entry < (row_start[row] + width)[:, None], counts[np.minimum(entry, codes.size - 1)], 0)
@@ -488,7 +523,7 @@ def context_codes(ids: np.ndarray, order: int, vocab_size: int, positions: np.nd
     """
     order = check_positive_int(order, "order")
     vocab_size = check_positive_int(vocab_size, "vocab_size")
-    if float(vocab_size) ** order >= _MAX_CODE:
+    if _codes_overflow(1, vocab_size, order):
         raise ValueError(f"vocab_size**order must fit in int64 codes (got vocab_size={vocab_size}, order={order})")
     ids = check_token_ids(ids, "ids", vocab_size)
     positions = check_array(positions, "positions", integer=True, min_size=0)
@@ -531,14 +566,14 @@ def _smoothed(model: NgramModel, ctx: np.ndarray, tok: np.ndarray, rep: np.ndarr
 
 
 def _dense_rows(model: NgramModel, k: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Order-``k`` counts ``c(h y)`` as dense rows (shape ``keys.shape + (s,)``), and ``c(h)``, ``T(h)``."""
+    """Order-``k`` counts ``c(h y)`` as dense rows (shape ``keys.shape + (s,)``), and ``c(h)``, ``nu(h)``."""
     s = model.vocab_size
     flat = keys.ravel()
     idx, found = _find(model.contexts[k], flat)
     rows = np.zeros((flat.size, s))
     c_h = np.where(found, model.context_counts[k][idx], 0)
     t_h = np.where(found, model.context_types[k][idx], 0)
-    # gather the entries of every found row: row j owns codes[row_start[j] : row_start[j] + T(h_j)]
+    # gather the entries of every found row: row j owns codes[row_start[j] : row_start[j] + nu(h_j)]
     which = np.repeat(np.arange(flat.size), t_h)
     entry = np.repeat(model.row_start[k][idx] - np.cumsum(t_h) + t_h, t_h) + np.arange(which.size)
     rows[which, model.codes[k][entry] % s] = model.counts[k][entry]
@@ -553,11 +588,11 @@ def smoothed_probs(model: NgramModel, contexts: np.ndarray, replica: int | np.nd
 
     ``P_0(y) = (c(y) + 1) / (N + s)`` (add-one on the unigram), and for
     ``k = 1..l`` with ``h_k`` the last ``k`` tokens of the context,
-    ``P_k(y | h_k) = (c(h_k y) + T(h_k) P_{k-1}(y | h_{k-1})) / (c(h_k) + T(h_k))``
-    where ``T(h_k)`` is the number of distinct tokens seen after ``h_k``;
+    ``P_k(y | h_k) = (c(h_k y) + nu(h_k) P_{k-1}(y | h_{k-1})) / (c(h_k) + nu(h_k))``
+    where ``nu(h_k)`` is the number of distinct tokens seen after ``h_k``;
     if ``c(h_k) = 0`` then ``P_k = P_{k-1}``.  Every probability is positive,
     and for a context seen ``c(h)`` times the law differs from the maximum-likelihood
-    row by at most ``2 T(h) / (c(h) + T(h))`` in ``l1``.
+    row by at most ``2 nu(h) / (c(h) + nu(h))`` in ``l1``.
 
     Examples
     --------

@@ -59,7 +59,16 @@ def glue(name: str, value: Any, *, display: bool = False) -> Any:
 
 
 def setup() -> None:
-    """Apply the book's figure style; call once at the top of a chapter."""
+    """Apply the book's figure style; call once at the top of a chapter.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> with mpl.rc_context():
+    ...     setup()
+    ...     mpl.rcParams["legend.frameon"]
+    False
+    """
     from .plotting import use_book_style
 
     use_book_style()
@@ -72,6 +81,17 @@ def progress_enabled() -> bool:
     Otherwise a bar is shown only in a live Jupyter kernel that is not running
     under pytest.  The book's build sets ``COLLAPSE_PROGRESS=0`` (a bar saved
     into a static page would be a dead widget) and so do the tests.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"COLLAPSE_PROGRESS": "0"}):
+    ...     progress_enabled()  # as in the book build and the tests
+    False
+    >>> with mock.patch.dict(os.environ, {"COLLAPSE_PROGRESS": "1"}):
+    ...     progress_enabled()
+    True
     """
     flag = os.environ.get(PROGRESS_ENV, "").strip()
     if flag in {"0", "1"}:

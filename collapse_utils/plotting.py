@@ -27,7 +27,16 @@ THEORY_COLOR = "#000000"
 
 
 def use_book_style() -> None:
-    """Set matplotlib defaults for the book: palette, sizes, light grid, tight layout."""
+    """Set matplotlib defaults for the book: palette, sizes, light grid, tight layout.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> with mpl.rc_context():
+    ...     use_book_style()
+    ...     mpl.rcParams["axes.spines.top"], mpl.rcParams["figure.figsize"]
+    (False, [7.0, 3.6])
+    """
     mpl.rcParams.update(
         {
             "axes.prop_cycle": mpl.cycler(color=PALETTE),
@@ -90,7 +99,16 @@ def simplex_xy(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def simplex_axes(ax: plt.Axes, labels: Sequence[str] = ("token 1", "token 2", "token 3")) -> None:
-    """Draw the triangle of the 2-simplex on ``ax`` with its vertices labelled."""
+    """Draw the triangle of the 2-simplex on ``ax`` with its vertices labelled.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> simplex_axes(ax, ["a", "b", "c"])
+    >>> [t.get_text() for t in ax.texts]
+    ['a', 'b', 'c']
+    """
     labels = tuple(labels)
     if len(labels) != 3 or not all(isinstance(t, str) for t in labels):
         raise ValueError(f"labels must be three strings, got {labels!r}")
@@ -352,6 +370,11 @@ def nice_ceiling(value: float) -> float:
 
     Explorers use it for limits that depend on noisy data, so that small changes
     keep the same limit and the figure's static layer need not be redrawn.
+
+    Examples
+    --------
+    >>> [nice_ceiling(v) for v in (0.7, 1.3, 2.2, 4.1, 7.0, 12.0)]
+    [1.0, 2.0, 2.5, 5.0, 10.0, 20.0]
     """
     value = float(value)
     if not np.isfinite(value) or value <= 0:
@@ -370,7 +393,15 @@ def _mean_and_se(samples: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def as_sketch(target: Figure | SubFigure | Sketch) -> Sketch:
-    """The :class:`Sketch` of ``target``: itself, or a new one drawing on a figure."""
+    """The :class:`Sketch` of ``target``: itself, or a new one drawing on a figure.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> sketch = as_sketch(Figure())
+    >>> as_sketch(sketch) is sketch
+    True
+    """
     return target if isinstance(target, Sketch) else Sketch(target)
 
 
@@ -379,6 +410,17 @@ def sketched(body: Any) -> Any:
 
     ``target`` is a figure (a new sketch is made on it) or the :class:`Sketch`
     of an earlier call, whose artists are then updated in place.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> @sketched
+    ... def draw(s, *, slope):
+    ...     ax = s.subplots(1, 1)
+    ...     s.plot(ax, "line", [0, 1], [0, slope])
+    >>> sketch = draw(Figure(), slope=1.0)
+    >>> draw(sketch, slope=2.0) is sketch  # a second call updates the same artists
+    True
     """
     import functools
 

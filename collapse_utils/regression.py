@@ -102,8 +102,8 @@ def simulate_regression(
     replicas = check_positive_int(replicas, "replicas")
     check_memory(
         8 * replicas * (T * d + 2 * d * d + T) + 8 * generations * replicas,
-        f"replicas={replicas} x T={T} x d={d}",
-        "use fewer replicas, or a smaller T or d",
+        f"replicas={replicas} x T={T} x d={d} (and generations={generations})",
+        "use fewer replicas or generations, or a smaller T or d",
     )
     check_work(
         replicas * (T * d * d / 10 + generations * (d**3 / 10 + 3 * T * d)),  # measured: ~0.3 ns per BLAS, ~1 ns per LAPACK flop

@@ -6,10 +6,10 @@ With infinitely many samples per generation the loop is deterministic:
 
 * fully synthetic, ``p_{t+1} = tau_T(p_t)``, solved by ``p_t ∝ p_0^(T^-t)``
   (:func:`tempered_iterate`);
-* with a fraction ``lambda`` of real data from ``q``,
-  ``p_{t+1} = lambda q + (1 - lambda) tau_T(p_t)`` (:func:`mixed_map`), whose
+* with a fraction ``phi`` of real data from ``q`` (the argument ``lam``),
+  ``p_{t+1} = phi q + (1 - phi) tau_T(p_t)`` (:func:`mixed_map`), whose
   fixed point reached from ``p_0 = q`` is computed by iteration over a grid of
-  ``(T, lambda)`` (:func:`fixed_points`).
+  ``(T, phi)`` (:func:`fixed_points`).
 
 These maps are the book's own model that captures the claim of Marchi et al.
 (2024); they are not the paper's equations.  The finite-sample chain is
@@ -95,7 +95,7 @@ def tempered_iterate(p0: object, T: float, t: int) -> np.ndarray:
 
 
 def mixed_map(p: np.ndarray, q: object, T: float, lam: object) -> np.ndarray:
-    """One generation of the infinite-sample loop with real data: ``lambda q + (1 - lambda) tau_T(p)``.
+    """One generation of the infinite-sample loop with real data: ``phi q + (1 - phi) tau_T(p)``.
 
     Parameters
     ----------
@@ -106,7 +106,7 @@ def mixed_map(p: np.ndarray, q: object, T: float, lam: object) -> np.ndarray:
     T : float
         Temperature ``T > 0``.
     lam : float or ndarray broadcastable to ``p.shape[:-1]``
-        Fraction ``lambda`` of real data, in ``[0, 1]``.
+        Fraction ``phi`` of real data, in ``[0, 1]``.
 
     Returns
     -------
@@ -160,7 +160,7 @@ class FixedPoints:
 
 
 def fixed_points(q: object, T: object, lam: object, *, tol: float = 1e-12, max_iter: int = 20_000) -> FixedPoints:
-    """Fixed points of ``p -> lambda q + (1 - lambda) tau_T(p)`` by iteration from ``p_0 = q``, over a grid.
+    """Fixed points of ``p -> phi q + (1 - phi) tau_T(p)`` by iteration from ``p_0 = q``, over a grid.
 
     Parameters
     ----------
@@ -178,12 +178,12 @@ def fixed_points(q: object, T: object, lam: object, *, tol: float = 1e-12, max_i
     Returns
     -------
     FixedPoints
-        Limits, their TV distance to ``q`` and a convergence flag, on the ``(T, lambda)`` grid.
+        Limits, their TV distance to ``q`` and a convergence flag, on the ``(T, phi)`` grid.
 
     Notes
     -----
-    All ``lambda`` values of one temperature are iterated together (one array);
-    the loop runs over temperatures and iterations only.  At ``lambda = 0`` and
+    All ``phi`` values of one temperature are iterated together (one array);
+    the loop runs over temperatures and iterations only.  At ``phi = 0`` and
     ``T < 1`` the limit is uniform on the modes of ``q``; at ``T > 1`` it is
     uniform on the support of ``q``; at ``T = 1`` every ``p`` is fixed.
 
@@ -200,7 +200,7 @@ def fixed_points(q: object, T: object, lam: object, *, tol: float = 1e-12, max_i
     """
     q = check_probs(q, "q")
     temps = _check_temperatures(T, "T")
-    lams = _check_fractions(lam, "lam")
+    lams = np.atleast_1d(check_array(lam, "lam", ndim=(0, 1), low=0.0, high=1.0))  # a float or a 1-D grid
     tol = check_positive_float(tol, "tol")
     max_iter = check_positive_int(max_iter, "max_iter")
     check_memory(8 * 3 * temps.size * lams.size * q.size, f"T ({temps.size}) x lam ({lams.size}) x s={q.size}", "use a coarser grid")

@@ -50,6 +50,13 @@ def make_control(name: str, spec: Any, value: Any):
     ``(lo, hi, step)`` of ints gives an ``IntSlider``, of floats a ``FloatSlider``;
     a list or tuple of strings gives a ``Dropdown``; a ``bool`` a ``Checkbox``.
     Sliders report every position while they move (the explorer coalesces them).
+
+    Examples
+    --------
+    >>> make_control("n", (2, 50, 1), 10).__class__.__name__
+    'IntSlider'
+    >>> make_control("scheme", ["replace", "accumulate"], "replace").options
+    ('replace', 'accumulate')
     """
     import ipywidgets as w
 
@@ -65,14 +72,29 @@ def make_control(name: str, spec: Any, value: Any):
 
 
 def new_figure(figsize: tuple[float, float], dpi: float = LIVE_DPI) -> Figure:
-    """A figure outside pyplot (never shown twice, never leaked), laid out once by its first draw."""
+    """A figure outside pyplot (never shown twice, never leaked), laid out once by its first draw.
+
+    Examples
+    --------
+    >>> fig = new_figure((4.0, 3.0), dpi=50)
+    >>> fig.canvas.get_width_height()
+    (200, 150)
+    """
     fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
 
 def figure_png(sketch: Sketch, *, compress_level: int = 1) -> bytes:
-    """Render a sketch's figure with Agg and encode it as PNG (``compress_level`` 1: fast; 9: small)."""
+    """Render a sketch's figure with Agg and encode it as PNG (``compress_level`` 1: fast; 9: small).
+
+    Examples
+    --------
+    >>> from collapse_utils.plotting import as_sketch
+    >>> sketch = as_sketch(new_figure((2.0, 1.0), dpi=50))
+    >>> figure_png(sketch)[1:4]  # a PNG file
+    b'PNG'
+    """
     from PIL import Image
 
     rgba = sketch.render()

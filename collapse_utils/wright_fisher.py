@@ -13,7 +13,7 @@ therefore be computed *exactly* with ``(n + 1) x (n + 1)`` matrices:
 * :func:`loss_cdf` and :func:`expected_survivors` -- when the tail of a large
   vocabulary dies;
 * :func:`mean_collapse_time` and :func:`fixation_probability` -- ``E[T]`` and
-  ``P(p^(infinity) = delta_1)`` from the fundamental matrix ``(I - Q)^{-1}``
+  ``P(p^(infinity) = delta_1)`` from the fundamental matrix ``(I - P_tilde)^{-1}``
   (Kemeny & Snell 1960), as linear solves.
 
 :func:`diffusion_collapse_time` is Kimura's diffusion approximation of ``E[T]``
@@ -58,7 +58,7 @@ def _check_chain(n: int, *, generations: int = 0, solve: bool = False) -> None:
 
 
 def transition_matrix(n: int) -> np.ndarray:
-    """Transition matrix of the count chain ``K_m = n p_i^(m)`` on ``{0, ..., n}``.
+    """Transition matrix of the count chain ``c_m = n p_i^(m)`` on ``{0, ..., n}``.
 
     Parameters
     ----------
@@ -70,6 +70,14 @@ def transition_matrix(n: int) -> np.ndarray:
     ndarray, shape (n + 1, n + 1)
         ``P[j, k] = C(n, k) (j/n)^k (1 - j/n)^(n - k)``; rows sum to one and
         the states ``0`` and ``n`` are absorbing.
+
+    Examples
+    --------
+    >>> P = transition_matrix(2)
+    >>> P.round(6).tolist()  # the states 0 and n = 2 are absorbing
+    [[1.0, 0.0, 0.0], [0.25, 0.5, 0.25], [0.0, 0.0, 1.0]]
+    >>> bool(np.allclose(P.sum(axis=1), 1))
+    True
     """
     n = check_positive_int(n, "n")
     _check_chain(n)
@@ -78,7 +86,7 @@ def transition_matrix(n: int) -> np.ndarray:
 
 
 def _first_law(p: np.ndarray, n: int) -> np.ndarray:
-    """Law of ``K_1 = n p^(1) ~ Bin(n, p)``, shape ``p.shape + (n + 1,)``."""
+    """Law of ``c_1 = n p^(1) ~ Bin(n, p)``, shape ``p.shape + (n + 1,)``."""
     return binom.pmf(np.arange(n + 1), n, p[..., None])
 
 
@@ -86,7 +94,7 @@ def _absorbed_by(n: int, generations: int, target: np.ndarray) -> np.ndarray:
     """Rows ``P^(m-1) target`` for ``m = 1..generations`` (backward iteration, shape ``(generations, n + 1)``).
 
     With ``target`` the indicator of a set ``A`` of absorbing states, entry
-    ``[m - 1, j]`` is ``P(K_m in A | K_1 = j)``.
+    ``[m - 1, j]`` is ``P(c_m in A | c_1 = j)``.
     """
     P = transition_matrix(n)
     out = np.empty((generations, n + 1))
@@ -114,6 +122,11 @@ def collapse_cdf(p: object, n: int, generations: int) -> np.ndarray:
     -------
     ndarray, shape (generations + 1, *p.shape)
         Row ``m`` is ``rho_m = P(||p^(m)||_inf = 1) = P(T <= m)`` (row 0 is 0 since ``T >= 1``).
+
+    Examples
+    --------
+    >>> collapse_cdf(0.5, 2, 3).ravel().round(6).tolist()  # P(T <= m) = 1 - 2^-m for n = 2, p = 1/2
+    [0.0, 0.5, 0.75, 0.875]
     """
     p = _check_unit_interval(p, "p")
     n = check_positive_int(n, "n")
@@ -144,6 +157,11 @@ def loss_cdf(p: object, n: int, generations: int) -> np.ndarray:
     -------
     ndarray, shape (generations + 1, *p.shape)
         Row ``m`` is the probability that the token is lost by generation ``m``.
+
+    Examples
+    --------
+    >>> loss_cdf(0.5, 2, 3).ravel().round(6).tolist()  # lost or fixed with equal chance: half of collapse_cdf
+    [0.0, 0.25, 0.375, 0.4375]
     """
     p = _check_unit_interval(p, "p")
     n = check_positive_int(n, "n")
@@ -173,6 +191,11 @@ def expected_survivors(p0: object, n: int, generations: int) -> np.ndarray:
     -------
     ndarray, shape (generations + 1,)
         Row 0 is the support size ``s~`` of ``p0``.
+
+    Examples
+    --------
+    >>> expected_survivors([0.5, 0.5], 2, 3).tolist()  # 2 tokens, then 1 + 2^-m
+    [2.0, 1.5, 1.25, 1.125]
     """
     p0 = check_probs(p0, "p0")
     n = check_positive_int(n, "n")
@@ -182,10 +205,10 @@ def expected_survivors(p0: object, n: int, generations: int) -> np.ndarray:
 
 
 def _fundamental_solve(n: int, rhs: np.ndarray) -> np.ndarray:
-    """Solve ``(I - Q) x = rhs`` on the transient states ``1..n-1`` (``Q`` = ``P`` restricted to them)."""
+    """Solve ``(I - P_tilde) x = rhs`` on the transient states ``1..n-1`` (``P_tilde``: ``P`` restricted to them)."""
     P = transition_matrix(n)
-    Q = P[1:n, 1:n]
-    return np.linalg.solve(np.eye(n - 1) - Q, rhs)
+    P_tilde = P[1:n, 1:n]
+    return np.linalg.solve(np.eye(n - 1) - P_tilde, rhs)
 
 
 def mean_collapse_time(p: object, n: int) -> np.ndarray:
@@ -201,8 +224,13 @@ def mean_collapse_time(p: object, n: int) -> np.ndarray:
     Returns
     -------
     ndarray, shape of ``p``
-        ``E[T] = 1 + sum_j P(K_1 = j) tau_j`` where ``tau = (I - Q)^{-1} 1`` is the
+        ``E[T] = 1 + sum_j P(c_1 = j) E_j[T]`` where ``E_j[T] = ((I - P_tilde)^{-1} 1)_j`` is the
         expected number of further generations from count ``j`` (Kemeny & Snell 1960).
+
+    Examples
+    --------
+    >>> mean_collapse_time([0.5, 0.9], 2).round(6).tolist()  # geometric: E[T] = 1 / (1 - 2 p (1 - p))
+    [2.0, 1.36]
     """
     p = _check_unit_interval(p, "p")
     n = check_positive_int(n, "n")
@@ -226,9 +254,14 @@ def fixation_probability(p: object, n: int) -> np.ndarray:
     Returns
     -------
     ndarray, shape of ``p``
-        ``P(K_1 = n) + sum_j P(K_1 = j) h_j`` with ``h = (I - Q)^{-1} P[1:n, n]``.
+        ``P(c_1 = n) + sum_j P(c_1 = j) h_j`` with ``h = (I - P_tilde)^{-1} P[1:n, n]``.
         Proposition 1 of Seddik et al. says it equals ``p``; this computes it
         without using that fact.
+
+    Examples
+    --------
+    >>> fixation_probability([0.1, 0.5], 10).round(12).tolist()  # Proposition 1: it equals p
+    [0.1, 0.5]
     """
     p = _check_unit_interval(p, "p")
     n = check_positive_int(n, "n")
@@ -257,6 +290,13 @@ def diffusion_collapse_time(p0: object, n: int | np.ndarray) -> np.ndarray:
     -------
     ndarray
         The approximation, shape ``broadcast(p0.shape[:-1], n)``; ``0 ln 0 = 0``.
+
+    Examples
+    --------
+    >>> round(float(diffusion_collapse_time([0.5, 0.5], 10)), 4)  # 20 ln 2
+    13.8629
+    >>> round(float(mean_collapse_time(0.5, 10)), 4)  # the exact chain
+    12.5905
     """
     p0 = check_prob_rows(p0, "p0")
     n_arr = check_int(n, "n", low=1) if np.ndim(n) == 0 else check_array(n, "n", integer=True, low=1)
@@ -283,6 +323,11 @@ def one_step_loss_probability(p0: object, n: int) -> np.ndarray:
     Returns
     -------
     ndarray, shape of ``p0``
+
+    Examples
+    --------
+    >>> one_step_loss_probability([0.5, 0.1], 3).round(6).tolist()  # (1 - p)^3
+    [0.125, 0.729]
     """
     p0 = _check_unit_interval(p0, "p0")
     n = check_positive_int(n, "n")

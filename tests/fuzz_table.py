@@ -38,6 +38,12 @@ def _teacher():
     return default_teacher()
 
 
+def _student():
+    from collapse_utils.distillation import Student, grid_points
+
+    return Student(np.zeros((50, 3)), grid_points(7), 1.0)
+
+
 def _rng():
     return np.random.default_rng(0)
 
@@ -78,7 +84,7 @@ CALLS: dict[str, dict] = {
     "wright_fisher.fixation_probability": dict(p=0.3, n=5),
     "wright_fisher.diffusion_collapse_time": dict(p0=P, n=5),
     "wright_fisher.one_step_loss_probability": dict(p0=0.3, n=5),
-    "editing.partial_regeneration_factor": dict(beta=[0.2, 0.5], generations=[1, 2]),
+    "editing.partial_regeneration_factor": dict(omega=[0.2, 0.5], generations=[1, 2]),
     "editing.partial_regeneration_error": dict(X=np.random.default_rng(0).standard_normal((10, 2)), eta=0.5, sigma=1.0, generations=3),
     "editing.simulate_partial_regeneration": dict(
         X=np.random.default_rng(0).standard_normal((10, 2)), eta=0.5, sigma=1.0, generations=3, replicas=2, seed=0
@@ -90,10 +96,12 @@ CALLS: dict[str, dict] = {
     "collapse_map.temperature_phase": dict(p0=P, real_shares=[0.0, 0.5], temperatures=[0.8], total=10, generations=2, replicas=2, seed=0),
     "collapse_map.curation_phase": dict(p0=P, r=R, real_shares=[0.0], Ks=[2], n=10, generations=2, replicas=2, seed=0),
     "collapse_map.editing_phase": dict(T=10, d=2, etas=[0.5], generations=2, replicas=2, seed=0),
+    "collapse_map.synthetic_amount_phase": dict(p0=P, Ns=[10, 20], ns=[5], generations=3, replicas=2, seed=0),
     "distillation.invert": dict(teacher=_teacher, budget=4, steps=2, seed=0),
     "distillation.grid_points": dict(resolution=4),
     "distillation.train_student": dict(x=np.zeros((3, 2)), soft_labels=np.full((3, 3), 1 / 3), iterations=3),
     "distillation.occupancy": dict(x=np.zeros((3, 2)), cells=4),
+    "distillation.agreement": dict(teacher=_teacher, student=_student, points=np.zeros((3, 2))),
     "unlearning.dirichlet_posterior": dict(alpha=[1.0, 1.0], counts=[2, 3]),
     "unlearning.unlearn_counts": dict(posterior=[3.0, 4.0], erased=[1, 1], alpha=[1.0, 1.0]),
     "unlearning.logistic_data": dict(theta=1.0, size=10, seed=0),
@@ -123,6 +131,10 @@ CALLS: dict[str, dict] = {
     "theory.mixing.accumulate_V": dict(generations=5, n_value=10, N_value=10),
     "theory.mixing.most_recent_h": dict(generations=5, n_value=10, window=2),
     "theory.mixing.most_recent_n_eff": dict(n_value=10, window=2),
+    "theory.mixing.theorem4_bound": dict(N_value=100.0, n_value=10.0, s=3.0, zeta=0.4),
+    "theory.mixing.varphi_value": dict(x_value=[0.25, 0.5]),
+    "theory.mixing.most_balanced_split": dict(counts=[[3, 2, 1]]),
+    "theory.mixing.root_spread": dict(p0=P),
     "plotting.simplex_xy": dict(probs=np.array([P])),
 }
 

@@ -165,7 +165,8 @@ _OVERFLOWS = """(mathMustFit) => {
            el.className.split(' ')[0] : '') + ' "' + text.replace(/\\s+/g, ' ').slice(0, 70) + '"';
   };
   const selectors = ['mjx-container[display="true"]', 'div.math', 'table', 'figure', 'img',
-                     'div.cell_output', 'div.cell_output pre', 'div.highlight pre'];
+                     'div.cell_output', 'div.cell_output pre', 'div.highlight pre',
+                     'mjx-container:not([display="true"])'];   // inline math cannot wrap: it must fit too
   const problems = [];
   const seen = new Set();
   for (const el of col.querySelectorAll(selectors.join(','))) {
@@ -184,9 +185,12 @@ _OVERFLOWS = """(mathMustFit) => {
     }
     // 2. The element's extent (its box, or its spilled content) must fit the nearest box that scrolls,
     //    or the column.
-    const right = clips(el) ? r.right : Math.max(r.right, r.left + el.scrollWidth);
+    // inline math: its visible box (its scrollWidth also counts MathJax's hidden assistive MathML),
+    // and its span.math wrapper is no box
+    const inline = el.matches('mjx-container:not([display="true"])');
+    const right = clips(el) || inline ? r.right : Math.max(r.right, r.left + el.scrollWidth);
     let box = el.parentElement;
-    while (box && box !== col && !clips(box)) box = box.parentElement;
+    while (box && box !== col && !(inline ? scrolls(box) : clips(box))) box = box.parentElement;
     if (box && box !== col && col.contains(box)) {
       const b = box.getBoundingClientRect();
       if (right > b.right + 1) {
@@ -225,6 +229,8 @@ def _open_page(browser, site_url, page, width):
     ctx, tab, _, _ = offline_tab(browser, width=width)
     tab.goto(f"{site_url}/{page}.html", wait_until="load")
     tab.evaluate(_WAIT_MATHJAX)
+    # book.js marks inline formulas wider than their line once MathJax is done
+    tab.wait_for_function("() => !window.MathJax || document.documentElement.dataset.inlineMath === 'checked'")
     tab.evaluate(_LOAD_IMAGES)
     return ctx, tab
 

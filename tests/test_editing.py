@@ -84,7 +84,7 @@ def test_text_loop_modes():
 
 
 def test_partial_regeneration_matches_exact_error():
-    """E||w_hat_n - w*||^2 = sigma^2 sum_i g_n(beta_i) ||v_i||^2 (book's derivation), for eta in {0, 0.6, 1}."""
+    """E||w_hat_n - w*||^2 = sigma^2 sum_i Psi_n(omega_i) ||v_i||^2 (book's derivation), for eta in {0, 0.6, 1}."""
     X = np.random.default_rng(1).standard_normal((25, 3))
     for eta in (0.0, 0.6, 1.0):
         errs = simulate_partial_regeneration(X, eta, 0.7, generations=10, replicas=20_000, seed=7)
@@ -96,18 +96,18 @@ def test_full_replacement_grows_linearly_and_partial_is_bounded():
     full = partial_regeneration_error(X, 1.0, 1.0, generations=30)
     np.testing.assert_allclose(full, np.arange(1, 31) * np.trace(np.linalg.inv(X.T @ X)))
     part = partial_regeneration_error(X, 0.5, 1.0, generations=200)
-    beta_max = np.max(np.linalg.eigvals(np.linalg.solve(X.T @ X, X[:20].T @ X[:20])).real)
-    assert part[-1] <= part[0] * (1 + 2 * beta_max) / (1 - beta_max**2) * (1 + 1e-9)
+    omega_max = np.max(np.linalg.eigvals(np.linalg.solve(X.T @ X, X[:20].T @ X[:20])).real)
+    assert part[-1] <= part[0] * (1 + 2 * omega_max) / (1 - omega_max**2) * (1 + 1e-9)
     assert np.all(np.diff(part) >= 0)
 
 
 def test_sympy_factor():
     v = te.eigen_variance()
-    generic = v.args[-1][0]  # the branch beta != 1
-    assert sp.simplify(generic - te.g_closed()) == 0
-    assert sp.limit(te.g_closed(), te.beta, 1) == te.n
-    assert sp.simplify(sp.limit(te.g_closed().subs(te.beta, sp.Rational(1, 3)), te.n, sp.oo)
-                       - te.g_limit().subs(te.beta, sp.Rational(1, 3))) == 0
+    generic = v.args[-1][0]  # the branch omega != 1
+    assert sp.simplify(generic - te.psi_closed()) == 0
+    assert sp.limit(te.psi_closed(), te.omega, 1) == te.n
+    assert sp.simplify(sp.limit(te.psi_closed().subs(te.omega, sp.Rational(1, 3)), te.n, sp.oo)
+                       - te.psi_limit().subs(te.omega, sp.Rational(1, 3))) == 0
     b = np.array([0.0, 0.3, 0.9, 1.0])
     np.testing.assert_allclose(partial_regeneration_factor(b, [1])[0], 1.0)
     np.testing.assert_allclose(partial_regeneration_factor(b, [5])[0, -1], 5.0)

@@ -40,7 +40,7 @@ def test_g_sequence_against_direct_iteration_and_bounds():
 
 
 def test_galton_watson_algebra():
-    """The Poisson(1) pgf turns survival of one line into g, and a Poisson(n lambda_0) start into exp(-n lambda_0 y)."""
+    """The Poisson(1) pgf turns survival of one line into g, and a Poisson(n Lambda_0) start into exp(-n Lambda_0 y)."""
     step, start = gw_survival_recursion()
     y = sp.Symbol("y", positive=True)
     assert sp.simplify(step - (1 - sp.exp(-y))) == 0
@@ -48,7 +48,7 @@ def test_galton_watson_algebra():
 
 
 def test_poisson_survival_matches_theorem_2():
-    """P(Lambda_k != 0) = 1 - exp(-n lambda_0 g_k) (Theorem 2, exact), n = 10, lambda_0 in {0.3, 1}."""
+    """P(Lambda_k != 0) = 1 - exp(-n Lambda_0 g_k) (Theorem 2, exact), n = 10, Lambda_0 in {0.3, 1}."""
     gs = g_sequence(200)
     ks = np.array([1, 2, 5, 10, 50, 200])
     surv = numeric(poisson_survival(), [n, lam0, g])

@@ -174,6 +174,30 @@ def test_loop_with_the_gpt(text_ids):
         res.distinct_ngrams
 
 
+def test_settings_share_generation_1_exactly(text_ids, monkeypatch):
+    """The family remembers its first fit: a shared family gives bit-for-bit what fresh families give."""
+    vocab, ids = text_ids
+    trained = []
+    train = gpt.train_gpt
+    monkeypatch.setattr(gpt, "train_gpt", lambda *a, **k: trained.append(1) or train(*a, **k))
+    cfg = TINY.replace(steps=6)
+    kwargs = dict(generations=2, replicas=2, n_probes=6, block=100, sample_chars=10, samples_at=(1,), seed=3)
+    shared = gpt.GPTFamily(cfg)
+    for f in (0.0, 0.5):
+        fresh = run_loop(ids[:1_500], ids[5_000:], vocab.size, model=gpt.GPTFamily(cfg), real_fraction=f, **kwargs)
+        trained.clear()
+        again = run_loop(ids[:1_500], ids[5_000:], vocab.size, model=shared, real_fraction=f, **kwargs)
+        assert len(trained) == (4 if f == 0.0 else 2)  # 2 generations x 2 replicas; generation 1 reused
+        for field in ("deviation", "cross_entropy", "train_loss"):
+            np.testing.assert_array_equal(getattr(again, field), getattr(fresh, field))
+        np.testing.assert_array_equal(again.samples[1], fresh.samples[1])
+        if f == 0.0:
+            first = fresh
+    # the real fraction does not change generation 1: same held-out loss in both settings
+    np.testing.assert_array_equal(fresh.cross_entropy[0], first.cross_entropy[0])
+    assert not np.array_equal(fresh.cross_entropy[1], first.cross_entropy[1])
+
+
 def test_result_round_trip_and_stored_results_match_the_code(tmp_path, text_ids):
     vocab, ids = text_ids
     cfg = TINY.replace(steps=5, generations=2, seeds=1, n_probes=4, train_chars=1_500)

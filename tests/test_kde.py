@@ -6,7 +6,7 @@ import sympy as sp
 
 from collapse_utils.kde import kde_ise, simulate_kde
 from collapse_utils.theory.core import iterate_affine
-from collapse_utils.theory.kde import h, kde_variance, mise0, mixed_recursion, n, sigma0, t, w
+from collapse_utils.theory.kde import h, kde_variance, mise0, mixed_recursion, n, phi, sigma0, t
 from stats_helpers import assert_mean_close
 
 GENS = [0, 1, 5, 25]
@@ -27,7 +27,7 @@ def test_fully_synthetic_variance():
 def test_mixed_recursion(frac):
     """(E v_t, E xbar_t^2) follows the exact recursion theory.kde.mixed_recursion with fresh real data."""
     nn, hh = 20, 0.5
-    A, b, x0 = (np.array(m.subs({n: nn, h: hh, sigma0: 1, w: frac}), dtype=float) for m in mixed_recursion())
+    A, b, x0 = (np.array(m.subs({n: nn, h: hh, sigma0: 1, phi: frac}), dtype=float) for m in mixed_recursion())
     xs = iterate_affine(A, b, x0, max(GENS))
     res = simulate_kde(n=nn, h=hh, real_fraction=frac, generations=max(GENS), replicas=30_000, ise=False, seed=2)
     assert res.n_real == round(frac * nn)
@@ -54,10 +54,10 @@ def test_mise_at_generation_zero():
 
 
 def test_stationary_large_n_limit():
-    """The exact stationary variance tends to sigma0^2 + h^2 / w as n grows (first-order reconstruction)."""
+    """The exact stationary variance tends to sigma0^2 + h^2 / phi as n grows (first-order reconstruction)."""
     A, b, _ = mixed_recursion()
     v_star = sp.simplify((sp.eye(2) - A).LUsolve(b))[0]
-    assert sp.simplify(sp.limit(v_star, n, sp.oo) - (sigma0**2 + h**2 / w)) == 0
+    assert sp.simplify(sp.limit(v_star, n, sp.oo) - (sigma0**2 + h**2 / phi)) == 0
 
 
 @pytest.mark.parametrize("bad", [0.0, -0.2, np.nan])
@@ -78,7 +78,7 @@ def test_numpy_twin_of_the_mixed_recursion_equals_the_sympy_derivation():
 
     from collapse_utils.theory import kde as th
 
-    exact = [sp.lambdify((th.h, th.n, th.w), part.subs(th.sigma0, 1)) for part in th.mixed_recursion()]
+    exact = [sp.lambdify((th.h, th.n, th.phi), part.subs(th.sigma0, 1)) for part in th.mixed_recursion()]
     for h in (0.05, 0.3, 1.0):
         for n in (10, 50, 200):
             for w in (0.0, 0.25, 1.0):

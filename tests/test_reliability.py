@@ -17,13 +17,17 @@ from collapse_utils import (
     simulate_regression,
     temper,
 )
-from collapse_utils.collapse_map import reuse_theory
+from collapse_utils.collapse_map import reuse_theory, synthetic_amount_phase
 from collapse_utils.curation import curate_counts, curation_factor, expected_trajectory, reward_tilt
+from collapse_utils.editing import simulate_text_loop
 from collapse_utils.kde import kde_ise
 from collapse_utils.lm_loop import run_loop
-from collapse_utils.ngram import Corpus, Vocabulary, cross_entropy, fit_ngram, smoothed_probs
+from collapse_utils.ngram import Corpus, Vocabulary, context_codes, cross_entropy, fit_ngram, smoothed_probs
 from collapse_utils.sampling import choose_strategy
 from collapse_utils.temperature import fixed_points, mixed_map, tempered_iterate
+from collapse_utils.theory.gaussian import check_c4_bound
+from collapse_utils.theory.mixing import law_with_S0, most_balanced_split, theorem4_bound, varphi_value
+from collapse_utils.theory.regression import expected_errors
 from collapse_utils.wright_fisher import transition_matrix
 
 P = np.array([0.5, 0.3, 0.2])
@@ -170,6 +174,72 @@ def test_ngram_functions_refuse_tokens_outside_the_vocabulary():
         Vocabulary.from_text("abc").decode(np.array([-1]))
     with pytest.raises(TypeError, match="train must be an array of integer token ids"):
         run_loop(np.arange(50.0), np.arange(50), 50, generations=1)
+
+
+# ------------------------------------------------------------------ found by benchmarks/fuzz_outcomes.py
+def test_ngram_code_size_check_does_not_overflow_at_a_huge_order():
+    """vocab_size**order is compared exactly, without forming a float that overflows."""
+    with pytest.raises(ValueError, match=r"vocab_size\*\*order must fit in int64 codes .*order=1000000000000"):
+        context_codes(np.arange(4), 10**12, 4, np.array([2]))
+    with pytest.raises(ValueError, match="order 31 is too long for vocab_size 4"):
+        fit_ngram(np.tile(np.arange(4), 10), 31, 4)
+    assert context_codes(np.array([1, 0, 3]), 2, 4, np.array([2])).tolist() == [4]
+
+
+@pytest.mark.parametrize("lam, match", [(np.array([[0.2, 0.2, 0.2]]), "lam must be 0-D or 1-D"), (1.5, "lam must be <= 1")])
+def test_fixed_points_checks_the_shape_of_lam(lam, match):
+    with pytest.raises(ValueError, match=match):
+        fixed_points(P, [0.7], lam)
+
+
+def test_fixed_points_accepts_a_single_fraction():
+    np.testing.assert_array_equal(fixed_points(P, [0.7, 1.0], 0.0).tv.shape, (2, 1))
+
+
+def test_check_c4_bound_holds_at_huge_n():
+    """The working precision grows with n (the log-gammas cancel about 3 log10(n) digits): n^2 gap -> 3/16."""
+    np.testing.assert_allclose(check_c4_bound([10**12, 10**18], digits=17), 3 / 16, rtol=1e-6)
+
+
+def test_law_with_s0_refuses_a_huge_vocabulary_up_front():
+    with pytest.raises(ValueError, match="s=1000000000000 tokens needs about"):
+        law_with_S0(10**12, 3, 0.5)
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: simulate_text_loop(np.tile(np.arange(4), 30), np.arange(20) % 4, 4, order=2, generations=10**12),
+         "generations=1000000000000"),
+        (lambda: simulate_regression(10, 2, 1.0, generations=10**12), "generations=1000000000000"),
+        (lambda: run_loop(np.tile(np.arange(4), 30), np.arange(20) % 4, 4, order=2, generations=10**12), "generations=1000000000000"),
+        (lambda: run_loop(np.tile(np.arange(4), 30), np.arange(20) % 4, 4, order=2, generations=2, n_probes=10**12),
+         "n_probes=1000000000000"),
+        (lambda: run_loop(np.tile(np.arange(4), 30), np.arange(20) % 4, 4, order=10**12, generations=2), "order=1000000000000"),
+        (lambda: expected_errors(12, 10**12, 1.0, 3, "replace"), r"T must be >= d \+ 2 \(got T=12, d=1000000000000\)"),
+    ],
+)
+def test_a_refusal_names_the_argument_that_makes_the_call_too_large(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: synthetic_amount_phase(P, Ns=10, ns=[5], generations=3, replicas=2), ValueError, "Ns must be 1-D"),
+        (lambda: synthetic_amount_phase(P, Ns=[10], ns=[2.5], generations=3, replicas=2), TypeError, "ns must hold integers"),
+        (lambda: synthetic_amount_phase(P, Ns=[0, 10], ns=[5], generations=3, replicas=2), ValueError, "Ns must be >= 1"),
+        (lambda: theorem4_bound(100.0, 10.0, 3.0, 0.7), ValueError, "zeta must be <= 0.5"),
+        (lambda: theorem4_bound(100.0, 10.0, 3.0, "0.3"), TypeError, "zeta must be a real number"),
+        (lambda: varphi_value(1 + 1j), TypeError, "x_value must hold real numbers"),
+        (lambda: varphi_value([0.25, 0.0]), ValueError, r"x_value must lie in \(0, 1/2\]"),
+        (lambda: most_balanced_split([10**12, 1]), ValueError, "a total of 1000000000001 counts needs about"),
+    ],
+)
+def test_more_numerical_functions_check_at_the_door(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
 
 
 # ------------------------------------------------------------------ arguments a setting ignores

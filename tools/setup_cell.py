@@ -30,11 +30,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 TEMPLATE = '''\
-# Set-up: make this chapter self-sufficient wherever it runs (a clone, Binder, Colab, a course's JupyterLab).
+# Set-up: make this chapter self-sufficient wherever it runs
+# (a clone, Binder, Colab, a course's JupyterLab).
 import sys
 from pathlib import Path
 
-for _root in (Path.cwd(), Path.cwd().parent):  # run from a clone: use the clone's collapse_utils
+for _root in (Path.cwd(), Path.cwd().parent):  # from a clone: use its collapse_utils
     if (_root / "collapse_utils" / "__init__.py").is_file():
         sys.path.insert(0, str(_root))
         break
@@ -43,8 +44,8 @@ try:
 except ImportError:  # e.g. on Colab: install the book's package from its repository
     import subprocess
 
-    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q",
-                           "collapse_utils @ git+{url}"])
+    package = "collapse_utils @ git+{url}"
+    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", package])
     import collapse_utils'''
 
 # From the "# Set-up:" line to the indented re-import at the end of the except branch.

@@ -20,12 +20,24 @@ __all__ = ["available", "load"]
 
 
 def available() -> list[str]:
-    """Names of all explorer modules, sorted."""
+    """Names of all explorer modules, sorted.
+
+    Examples
+    --------
+    >>> "gaussian" in available(), len(available()) >= 15
+    (True, True)
+    """
     return sorted(info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_"))
 
 
 def load(name: str) -> ModuleType:
-    """Import the explorer module ``name`` (one of :func:`available`)."""
+    """Import the explorer module ``name`` (one of :func:`available`).
+
+    Examples
+    --------
+    >>> load("gaussian").__name__
+    'collapse_utils.explorers.gaussian'
+    """
     if name not in available():
         raise ValueError(f"name must be one of {available()}, got {name!r}")
     return importlib.import_module(f"{__name__}.{name}")

@@ -28,7 +28,13 @@ REPLICAS = 60
 
 
 def reward_shape(name: str) -> np.ndarray:
-    """The rewards of the widget's ``S`` outcomes: ``"linear"``, ``"step"`` or ``"single peak"``."""
+    """The rewards of the widget's ``S`` outcomes: ``"linear"``, ``"step"`` or ``"single peak"``.
+
+    Examples
+    --------
+    >>> reward_shape("step").tolist()  # reward 1 on the upper half of the outcomes
+    [0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    """
     x = np.arange(S)
     shapes = {
         "linear": x / (S - 1) * 2.0,

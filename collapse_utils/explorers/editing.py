@@ -24,7 +24,14 @@ ORDER = 3
 
 @lru_cache(maxsize=1)
 def corpus() -> tuple[np.ndarray, np.ndarray, int]:
-    """Training ids, held-out ids and vocabulary size (the start and the end of the default corpus)."""
+    """Training ids, held-out ids and vocabulary size (the start and the end of the default corpus).
+
+    Examples
+    --------
+    >>> train, heldout, vocab_size = corpus()
+    >>> train.size > heldout.size, int(train.max()) < vocab_size
+    (True, True)
+    """
     text = default_text()
     vocab = Vocabulary.from_text(text)
     ids = vocab.encode(text)

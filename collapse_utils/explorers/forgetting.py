@@ -24,7 +24,13 @@ _GRID = np.geomspace(*COUNT_RANGE, 200)
 
 
 def zipf_mandelbrot(size: int, a: float, b: float) -> np.ndarray:
-    """``p_i proportional to (i + b)^(-a)``, ``i = 1..size`` (the convention of Suresh et al.'s code)."""
+    """``p_i proportional to (i + b)^(-a)``, ``i = 1..size`` (the convention of Suresh et al.'s code).
+
+    Examples
+    --------
+    >>> zipf_mandelbrot(3, 1.0, 0.0).round(4).tolist()  # 1, 1/2, 1/3 normalised
+    [0.5455, 0.2727, 0.1818]
+    """
     p = (np.arange(1, size + 1) + b) ** -float(a)
     return p / p.sum()
 

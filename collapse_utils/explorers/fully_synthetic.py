@@ -23,7 +23,13 @@ TRAJECTORIES = 8
 
 
 def zipf_probs(vocabulary: int, exponent: float) -> np.ndarray:
-    """Zipf-like truth ``p_i proportional to i^(-exponent)``, ``i = 1..vocabulary`` (``exponent = 0`` is uniform)."""
+    """Zipf-like truth ``p_i proportional to i^(-exponent)``, ``i = 1..vocabulary`` (``exponent = 0`` is uniform).
+
+    Examples
+    --------
+    >>> zipf_probs(4, 0).tolist(), zipf_probs(2, 1.0).round(4).tolist()
+    ([0.25, 0.25, 0.25, 0.25], [0.6667, 0.3333])
+    """
     vocabulary = check_positive_int(vocabulary, "vocabulary")
     if exponent != 0:
         exponent = check_positive_float(exponent, "exponent")

@@ -27,7 +27,13 @@ REPLICAS = 150
 
 
 def theory_S(scheme: str, gens: np.ndarray, N_value: int, n_value: int, S0_value: float) -> np.ndarray:
-    """``S_m`` for ``m >= 1``: Theorem 2 (corrected) or, for fresh real data, ``S_0 + (1 - S_0) v^(m) / (p(1-p))``."""
+    """``S_m`` for ``m >= 1``: Theorem 2 (corrected) or, for fresh real data, ``S_0 + (1 - S_0) v^(m) / (p(1-p))``.
+
+    Examples
+    --------
+    >>> theory_S("partially-synthetic", [1, 2], 10, 10, 0.5).round(6).tolist()  # S_1, S_2 of Theorem 2
+    [0.55, 0.56125]
+    """
     gens = np.asarray(gens, dtype=float)
     if scheme == "partially-synthetic":
         return theorem2_S_np(gens - 1, N_value, n_value, S0_value)  # Theorem 2 gives S_{m+1}

@@ -25,7 +25,13 @@ REPLICAS = 60
 
 
 def theory_S(scheme: str, generations: int, K: int, S0_value: float, n_value: int = N_SYNTH) -> np.ndarray:
-    """Exact ``S_m``, ``m = 0..generations``: the window map (most recent ``K``) or the product formula (random past)."""
+    """Exact ``S_m``, ``m = 0..generations``: the window map (most recent ``K``) or the product formula (random past).
+
+    Examples
+    --------
+    >>> theory_S("most-recent", 3, 1, 0.5, 10).round(6).tolist()  # K = 1: 1 - (1 - S_0)(1 - 1/n)^m
+    [0.5, 0.55, 0.595, 0.6355]
+    """
     if scheme == "most-recent":
         return 1 - (1 - S0_value) * most_recent_h(generations, n_value, K)
     V = random_past_V(generations, n_value)

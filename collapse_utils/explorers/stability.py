@@ -21,7 +21,13 @@ REPLICAS = 1000
 
 
 def variance_theory(real: str, lam: float, N: int, generations: int) -> np.ndarray:
-    """``E sigma_t^2`` of the mean-and-variance model (``sigma* = 1``) by iterating the exact linear recursion."""
+    """``E sigma_t^2`` of the mean-and-variance model (``sigma* = 1``) by iterating the exact linear recursion.
+
+    Examples
+    --------
+    >>> variance_theory("fresh", 0.0, 10, 2).round(4).tolist()  # no synthetic data: (1 - 1/N) sigma*^2
+    [0.9, 0.9, 0.9]
+    """
     A, b, x0 = mean_variance_recursion_np(real, lam, N)
     return iterate_affine(A, b, x0, generations)[:, 1]
 

@@ -23,13 +23,20 @@ REPLICAS = 200
 
 @lru_cache(maxsize=1)
 def phase_grid() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """TV distance of the fixed point to ``Q`` on a (log T, lambda) grid, computed once."""
+    """TV distance of the fixed point to ``Q`` on a (log T, phi) grid, computed once.
+
+    Examples
+    --------
+    >>> temps, phis, tv = phase_grid()
+    >>> tv.shape, float(tv[temps == 1.0, 0][0])  # T = 1, no real data: the truth is a fixed point
+    ((25, 19), 0.0)
+    """
     temps, lams = np.geomspace(0.25, 4, 25), np.linspace(0, 0.9, 19)
     return temps, lams, fixed_points(Q, temps, lams, tol=1e-10, max_iter=5000).tv
 
 
 def _draw_phase_diagram(ax) -> None:
-    """The static right panel: TV distance of the loop's fixed point to ``Q`` over (lambda, log T)."""
+    """The static right panel: TV distance of the loop's fixed point to ``Q`` over (phi, log T)."""
     temps, lams, tv = phase_grid()
     log_t = np.log2(temps)  # the grid is uniform in log T: an image is much faster to draw than a mesh
     half = np.array([(lams[1] - lams[0]) / 2, (log_t[1] - log_t[0]) / 2])
@@ -38,7 +45,7 @@ def _draw_phase_diagram(ax) -> None:
     ax.contour(lams, log_t, tv, levels=[0.05], colors="white", linewidths=1)
     ax.set_yticks([-2, -1, 0, 1, 2], ["1/4", "1/2", "1", "2", "4"])
     ax.grid(False)
-    ax.set(xlabel=r"real fraction $\varphi$", ylabel="temperature $T$ (log scale)",
+    ax.set(xlabel=r"real fraction $\phi$", ylabel="temperature $T$ (log scale)",
            title=r"TV$(p_\infty, q)$; white: 0.05")
     ax.figure.colorbar(mesh, ax=ax)
 

@@ -34,6 +34,12 @@ def numeric(expr: sp.Expr, args: Sequence[sp.Symbol]) -> Callable[..., object]:
 
     Arguments are converted to float arrays first, so that integer inputs such
     as ``n ** m`` cannot overflow or hit NumPy's integer-power rules.
+
+    Examples
+    --------
+    >>> S = numeric(fully_synthetic_S(), [m, n, S0])
+    >>> S([0, 1, 2], 10, 0.5).round(4).tolist()
+    [0.5, 0.55, 0.595]
     """
     func = sp.lambdify(tuple(args), expr, modules=["scipy", "numpy"])
 
@@ -49,6 +55,11 @@ def solve_linear_recursion(a: sp.Expr, b: sp.Expr, x0: sp.Expr, k: sp.Symbol = m
 
     The solution is ``x_k = b / (1 - a) + a^k (x0 - b / (1 - a))``; SymPy's
     ``rsolve`` is used so that a chapter can show the derivation is mechanical.
+
+    Examples
+    --------
+    >>> solve_linear_recursion(sp.Rational(1, 2), 1, 0)  # x_m = x_{m-1} / 2 + 1, x_0 = 0
+    2 - 2/2**m
     """
     x = sp.Function("x")
     sol = sp.rsolve(x(k) - a * x(k - 1) - b, x(k), {x(0): x0})
@@ -103,6 +114,11 @@ def fully_synthetic_S_recursion() -> tuple[sp.Expr, sp.Expr]:
     Given ``p^(m-1)``, ``n p_i^(m) ~ Bin(n, p_i^(m-1))``, so
     ``E[p_i^(m)2 | p^(m-1)] = p_i/n + (1 - 1/n) p_i^2``; summing over ``i`` with
     ``sum_i p_i = 1`` gives ``a = 1 - 1/n`` and ``b = 1/n``.
+
+    Examples
+    --------
+    >>> fully_synthetic_S_recursion()  # a = 1 - 1/n, b = 1/n
+    ((n - 1)/n, 1/n)
     """
     p, t = sp.symbols("p t", nonnegative=True)
     mgf = (1 - p + p * sp.exp(t)) ** n  # moment generating function of K ~ Bin(n, p)
@@ -113,7 +129,15 @@ def fully_synthetic_S_recursion() -> tuple[sp.Expr, sp.Expr]:
 
 
 def fully_synthetic_S() -> sp.Expr:
-    """Seddik et al. (2024), Theorem 1, eq. (6): ``S_m = 1 - (1 - 1/n)^m (1 - S_0)``."""
+    """Seddik et al. (2024), Theorem 1, eq. (6): ``S_m = 1 - (1 - 1/n)^m (1 - S_0)``.
+
+    Examples
+    --------
+    >>> fully_synthetic_S()
+    -(1 - S_0)*(1 - 1/n)**m + 1
+    >>> fully_synthetic_S().subs({m: 2, n: 10, S0: sp.Rational(1, 2)})
+    119/200
+    """
     a, b = fully_synthetic_S_recursion()
     solved = solve_linear_recursion(a, b, S0)
     closed = 1 - (1 - 1 / n) ** m * (1 - S0)
@@ -126,22 +150,48 @@ def fully_synthetic_S_np(m: object, n: object, S0: object) -> np.ndarray:
     """NumPy twin of :func:`fully_synthetic_S` (eq. (6)) for explorers: no SymPy at run time.
 
     ``tests/test_theory.py`` checks it against the SymPy derivation on a grid.
+
+    Examples
+    --------
+    >>> fully_synthetic_S_np([0, 1, 2], 10, 0.5).round(4).tolist()
+    [0.5, 0.55, 0.595]
     """
     m, n, S0 = (np.asarray(v, dtype=float) for v in (m, n, S0))
     return 1 - (1 - 1 / n) ** m * (1 - S0)
 
 
 def rho_bounds() -> tuple[sp.Expr, sp.Expr]:
-    """Seddik et al. (2024), eq. (7): lower and upper bounds on ``rho_m = P(||p^(m)||_inf = 1)``."""
+    """Seddik et al. (2024), eq. (7): lower and upper bounds on ``rho_m = P(||p^(m)||_inf = 1)``.
+
+    Examples
+    --------
+    >>> lower, upper = rho_bounds()
+    >>> lower
+    -n*(1 - S_0)*(1 - 1/n)**m + 1
+    >>> [b.subs({m: 50, n: 10, S0: sp.Rational(1, 2), s_tilde: 2}).evalf(4) for b in (lower, upper)]
+    [0.9742, 0.9948]
+    """
     q = (1 - 1 / n) ** m * (1 - S0)
     return 1 - n * q, 1 - q / (1 - 1 / s_tilde)
 
 
 def collapse_time_bounds() -> tuple[sp.Expr, sp.Expr]:
-    """Seddik et al. (2024), eq. (8): lower and upper bounds on ``E[T]``."""
+    """Seddik et al. (2024), eq. (8): lower and upper bounds on ``E[T]``.
+
+    Examples
+    --------
+    >>> [b.subs({n: 10, S0: sp.Rational(1, 2), s_tilde: 2}) for b in collapse_time_bounds()]  # E[T] for two tokens
+    [10, 46]
+    """
     return 1 + (1 - S0) / (1 - 1 / s_tilde) * (n - 1), 1 + (1 - S0) * n * (n - 1)
 
 
 def c4(k: sp.Expr = n) -> sp.Expr:
-    """``c4(n) = E[s] / sigma`` for the unbiased sample sd of ``n`` Gaussian samples."""
+    """``c4(n) = E[s] / sigma`` for the unbiased sample sd of ``n`` Gaussian samples.
+
+    Examples
+    --------
+    >>> c4(sp.Integer(2)), round(float(c4(10)), 6)  # sqrt(2/pi), and towards 1
+    (sqrt(2)/sqrt(pi), 0.972659)
+    """
     return sp.sqrt(2 / (k - 1)) * sp.gamma(k / 2) / sp.gamma((k - 1) / 2)

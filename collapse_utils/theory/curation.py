@@ -39,31 +39,51 @@ def _vocab(s: int):
 
 
 def k2_factor(s: int = 3):
-    """``(p, w, H)``: symbols and ``H^2_p(x) = sum_y p_y 2 w_x / (w_x + w_y)`` with ``w = e^r``."""
+    """``(p, w, H)``: symbols and ``H^2_p(x) = sum_y p_y 2 w_x / (w_x + w_y)`` with ``w = e^r``.
+
+    Examples
+    --------
+    >>> p, w, H = k2_factor(2)
+    >>> H  # two tokens: each beats the other with odds w_x / (w_x + w_y)
+    [p1 + 2*p2*w1/(w1 + w2), 2*p1*w2/(w1 + w2) + p2]
+    """
     p, w = _vocab(s)
     H = [sum(p[y] * 2 * w[x] / (w[x] + w[y]) for y in range(s)) for x in range(s)]
     return p, w, H
 
 
 def k2_normalisation(s: int = 3) -> sp.Expr:
-    """``sum_x p_x H^2_p(x) - (sum_x p_x)^2``, which simplifies to ``0``: the ``K = 2`` update sums to one."""
+    """``sum_x p_x H^2_p(x) - (sum_x p_x)^2``, which simplifies to ``0``: the ``K = 2`` update sums to one.
+
+    Examples
+    --------
+    >>> k2_normalisation(3)
+    0
+    """
     p, _, H = k2_factor(s)
     return sp.simplify(sum(p[x] * H[x] for x in range(s)) - sum(p) ** 2)
 
 
 def laplace_normalisation(K: sp.Symbol | int = sp.Symbol("K", positive=True, integer=True), s: int = 3):
-    """``(lhs, rhs)`` of ``sum_x p_x K w_x e^{-u w_x} M(u)^{K-1} = -d/du M(u)^K``.
+    """``(lhs, rhs)`` of ``sum_x p_x K w_x e^{-u w_x} L(u)^{K-1} = -d/du L(u)^K``,
+    with ``L(u) = sum_y p_y e^{-u w_y}`` the Laplace transform of ``w`` under ``p``.
 
     Integrating over ``u`` from ``0`` to ``infinity`` gives
-    ``sum_x p_x H^K_p(x) = M(0)^K - M(infinity)^K = 1``: the update sums to one
+    ``sum_x p_x H^K_p(x) = L(0)^K - L(infinity)^K = 1``: the update sums to one
     for every ``K`` (book's own derivation).
+
+    Examples
+    --------
+    >>> lhs, rhs = laplace_normalisation(2, s=2)
+    >>> sp.simplify(lhs - rhs)
+    0
     """
     if not isinstance(K, sp.Basic):
         K = check_int(K, "K", low=1)
     p, w = _vocab(s)
-    M = sum(p[y] * sp.exp(-u * w[y]) for y in range(s))
-    lhs = sum(p[x] * K * w[x] * sp.exp(-u * w[x]) * M ** (K - 1) for x in range(s))
-    rhs = -sp.diff(M**K, u)
+    L = sum(p[y] * sp.exp(-u * w[y]) for y in range(s))
+    lhs = sum(p[x] * K * w[x] * sp.exp(-u * w[x]) * L ** (K - 1) for x in range(s))
+    rhs = -sp.diff(L**K, u)
     return lhs, rhs
 
 
@@ -72,6 +92,12 @@ def tilt_maximises_regularised_reward(s: int = 3):
 
     Returns the list of partial derivatives of the Lagrangian evaluated at the
     tilt (each simplifies to ``0``) and the Hessian's diagonal (negative).
+
+    Examples
+    --------
+    >>> grads, hessian_diag = tilt_maximises_regularised_reward(2)
+    >>> grads, hessian_diag
+    ([0, 0], [-1/(q1*t), -1/(q2*t)])
     """
     s = _check_s(s)
     p = sp.symbols(f"q1:{s + 1}", positive=True)
@@ -95,6 +121,12 @@ def tilted_reward_increment(s: int = 3) -> tuple[sp.Expr, sp.Expr]:
     ``p_{t+1} = p_t w / E_{p_t} w`` with ``w = e^r`` (the limit of the curated
     update); both expressions are returned with ``p_s = 1 - sum_{x<s} p_x`` and
     are equal (book's own derivation of the monotone reward in the limit).
+
+    Examples
+    --------
+    >>> increment, ratio = tilted_reward_increment(2)
+    >>> sp.simplify(increment - ratio)
+    0
     """
     p, w = _vocab(s)
     mean = sum(p[x] * w[x] for x in range(s))
@@ -112,6 +144,11 @@ def covariance_identity(s: int = 3) -> sp.Expr:
     sum is non-negative: curation raises the expectation of every increasing
     function of the reward, for every ``K`` (book's own derivation).  Returned
     with ``p_s`` eliminated through ``sum p = 1``.
+
+    Examples
+    --------
+    >>> covariance_identity(2)
+    0
     """
     s = _check_s(s)
     p = sp.symbols(f"p1:{s + 1}", positive=True)
@@ -131,5 +168,10 @@ def kl_bound_with_real_data() -> sp.Expr:
     ``phi`` is the real fraction (``phi = 1 / (1 + lambda)`` for real and synthetic
     data mixed ``1 : lambda``), so the bound is ``log(1 + lambda)``.  Proof: ``log(p_data / p_t) <= log(1 / phi)``
     pointwise; average under ``p_data``.
+
+    Examples
+    --------
+    >>> kl_bound_with_real_data().subs(phi, sp.Rational(1, 2))  # real and synthetic data 1 : 1
+    log(2)
     """
     return sp.log(1 / phi)

@@ -42,6 +42,12 @@ def rho_bounds_from_S() -> tuple[sp.Expr, sp.Expr]:
     -------
     (lower, upper) : tuple of sympy.Expr
         The bounds on ``rho_m`` in terms of ``m``, ``n``, ``S_0`` and ``s~``.
+
+    Examples
+    --------
+    >>> lower, upper = rho_bounds_from_S()
+    >>> sp.simplify(lower - rho_bounds()[0])
+    0
     """
     S = fully_synthetic_S()
     # S <= rho + (1 - 1/n)(1 - rho)  <=>  rho >= (S - (1 - 1/n)) / (1/n): a lower bound.
@@ -64,6 +70,14 @@ def collapse_time_bounds_from_rho() -> tuple[sp.Expr, sp.Expr]:
     Returns
     -------
     (lower, upper) : tuple of sympy.Expr
+
+    Examples
+    --------
+    >>> lower, upper = collapse_time_bounds_from_rho()
+    >>> upper
+    -n*(S_0 - 1)*(n - 1) + 1
+    >>> sp.simplify(upper - collapse_time_bounds()[1])  # eq. (8)
+    0
     """
     k = sp.Symbol("k", integer=True, positive=True)
     lower_rho, upper_rho = rho_bounds()
@@ -94,6 +108,11 @@ def kimura_mean_time() -> sp.Expr:
     -------
     sympy.Expr
         ``-2n [p ln p + (1 - p) ln(1 - p)]``, checked against the ODE solution.
+
+    Examples
+    --------
+    >>> kimura_mean_time().subs({n: 10, p: sp.Rational(1, 2)})  # 20 ln 2 for two equal tokens
+    20*log(2)
     """
     T = sp.Function("T")
     general = sp.dsolve(sp.Eq(p * (1 - p) / (2 * n) * T(p).diff(p, 2), -1), T(p)).rhs
@@ -114,6 +133,12 @@ def diffusion_generator(f: sp.Expr, freqs: list[sp.Symbol]) -> sp.Expr:
     ``freqs`` are the free coordinates ``p_1, ..., p_{s-1}`` (``p_s = 1 - sum``);
     the matrix ``p_i (delta_ij - p_j) / n`` is the covariance of one multinomial
     step of ``n`` samples.
+
+    Examples
+    --------
+    >>> p1 = sp.Symbol("p_1", positive=True)
+    >>> diffusion_generator(p1**2, [p1])  # (1/2n) p(1-p) d^2/dp^2
+    p_1*(1 - p_1)/n
     """
     return sp.Rational(1, 2) / n * sum(
         freqs[i] * (sp.KroneckerDelta(i, j) - freqs[j]) * sp.diff(f, freqs[i], freqs[j])
@@ -132,6 +157,12 @@ def littler_mean_time(s: int = 3) -> tuple[sp.Expr, list[sp.Symbol]]:
     Returns
     -------
     (T, freqs) : the expression and its free coordinates ``p_1..p_{s-1}``.
+
+    Examples
+    --------
+    >>> T_mean, freqs = littler_mean_time(2)
+    >>> T_mean
+    -2*n*(p_1*log(p_1) + (1 - p_1)*log(1 - p_1))
     """
     s = check_int(s, "s", low=2, high=8)  # the symbolic check grows fast with s
     freqs = list(sp.symbols(f"p_1:{s}", positive=True))

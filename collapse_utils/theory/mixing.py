@@ -20,7 +20,16 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import brentq
 
-from ..validation import check_fraction, check_memory, check_positive_float, check_positive_int, check_probs, check_work
+from ..validation import (
+    check_array,
+    check_fraction,
+    check_memory,
+    check_positive_float,
+    check_positive_int,
+    check_probs,
+    check_real,
+    check_work,
+)
 from .core import S0, m, n, s_tilde, solve_linear_recursion
 from .symbols import N, p
 
@@ -101,6 +110,14 @@ def partially_synthetic_recursion() -> dict[str, sp.Expr]:
         ``"nu1"``: ``E[x^2] = p/N + (1 - 1/N) p^2``; ``"A"`` and ``"beta"``: the
         coefficients of ``nu^(m) = A + beta nu^(m-1)``; ``"c_step"``: the
         coefficients ``(a, b)`` of ``c^(m) = a c^(m-1) + b``.
+
+    Examples
+    --------
+    >>> rec = partially_synthetic_recursion()
+    >>> sp.factor(rec["beta"])  # beta of Theorem 2
+    n*(n - 1)/(N + n)**2
+    >>> rec["nu1"]  # E[(p_i^(1))^2] for N real tokens
+    p**2 - p**2/N + p/N
     """
     return dict(_derive_partially_synthetic())
 
@@ -146,6 +163,11 @@ def sum_over_tokens(expr: sp.Expr) -> sp.Expr:
 
     Uses ``sum_i p_i = 1`` and ``sum_i p_i^2 = S_0``.  A term free of ``p`` would
     be multiplied by the vocabulary size, so it is rejected.
+
+    Examples
+    --------
+    >>> sum_over_tokens(p / N + (1 - 1 / N) * p**2)  # S_1 = 1/N + (1 - 1/N) S_0
+    S_0*(N - 1)/N + 1/N
     """
     poly = sp.Poly(sp.expand(expr), p)
     if poly.degree() > 2 or poly.coeff_monomial(1) != 0:
@@ -155,7 +177,13 @@ def sum_over_tokens(expr: sp.Expr) -> sp.Expr:
 
 @lru_cache(maxsize=1)
 def partially_synthetic_nu() -> sp.Expr:
-    """``nu^(m) = E[(p_i^(m))^2]`` for ``m >= 1``, solved from :func:`partially_synthetic_recursion`."""
+    """``nu^(m) = E[(p_i^(m))^2]`` for ``m >= 1``, solved from :func:`partially_synthetic_recursion`.
+
+    Examples
+    --------
+    >>> sp.simplify(partially_synthetic_nu().subs(m, 1) - partially_synthetic_recursion()["nu1"])
+    0
+    """
     rec = partially_synthetic_recursion()
     k = sp.Symbol("k", integer=True, nonnegative=True)
     sol = solve_linear_recursion(rec["beta"], rec["A"], rec["nu1"], k)  # x_k = nu^(k+1)
@@ -163,7 +191,13 @@ def partially_synthetic_nu() -> sp.Expr:
 
 
 def partially_synthetic_S() -> sp.Expr:
-    """``S_m = sum_i nu_i^(m)``: replace ``p`` by ``1`` and ``p^2`` by ``S_0`` (linear in both)."""
+    """``S_m = sum_i nu_i^(m)``: replace ``p`` by ``1`` and ``p^2`` by ``S_0`` (linear in both).
+
+    Examples
+    --------
+    >>> partially_synthetic_S().subs({N: 10, n: 10, S0: sp.Rational(1, 2), m: 2})
+    449/800
+    """
     return sum_over_tokens(partially_synthetic_nu())
 
 
@@ -173,6 +207,12 @@ def theorem2_S(sign: int = 1) -> sp.Expr:
     ``sign = +1`` is the corrected formula; ``sign = -1`` is the one printed in
     v1 of the paper (``1 + alpha - (alpha / N) beta^m``), which does not solve
     the paper's own recursion.
+
+    Examples
+    --------
+    >>> values = {N: 10, n: 10, S0: sp.Rational(1, 2), m: 1}
+    >>> theorem2_S().subs(values), theorem2_S(-1).subs(values)  # S_2: as derived, as printed
+    (449/800, 13757/24800)
     """
     if sign not in (1, -1):
         raise ValueError(f"sign must be +1 or -1, got {sign!r}")
@@ -193,6 +233,11 @@ def stationary() -> dict[str, sp.Expr]:
         ``E[p^(m) | p^(1)] = p^(1)``); ``"fresh_var_inf"``: per-token stationary
         variance with fresh real data; ``"fresh_dev2_inf"``: ``E||p^(inf) - p^(1)||_2^2``
         with fresh real data.
+
+    Examples
+    --------
+    >>> sp.factor(stationary()["S_inf"].subs({N: 10, n: 10}))
+    (27*S_0 + 4)/31
     """
     return dict(_stationary())
 
@@ -215,12 +260,24 @@ def _stationary() -> tuple[tuple[str, sp.Expr], ...]:
 
 
 def fresh_real_variance() -> sp.Expr:
-    """Per-token variance ``v^(m)`` of the fresh-real scheme, ``v^(m) = p(1-p)/(N+n) + beta v^(m-1)``, ``v^(1) = p(1-p)/N``."""
+    """Per-token variance ``v^(m)`` of the fresh-real scheme, ``v^(m) = p(1-p)/(N+n) + beta v^(m-1)``, ``v^(1) = p(1-p)/N``.
+
+    Examples
+    --------
+    >>> fresh_real_variance().subs(m, 1)
+    p*(1 - p)/N
+    """
     return p * (1 - p) * fresh_real_variance_ratio()
 
 
 def fresh_real_variance_ratio() -> sp.Expr:
-    """``v^(m) / (p(1-p))`` for the fresh-real scheme, written with ``beta^(m-1)`` (stable in floating point)."""
+    """``v^(m) / (p(1-p))`` for the fresh-real scheme, written with ``beta^(m-1)`` (stable in floating point).
+
+    Examples
+    --------
+    >>> fresh_real_variance_ratio().subs({N: 10, n: 10, m: 2})  # 1/20 + beta/10 with beta = 90/400
+    29/400
+    """
     k = sp.Symbol("k", integer=True, nonnegative=True)
     b = sp.Symbol("b", positive=True)  # stands for beta, so that beta^(m-1) stays one power
     fixed = 1 / ((N + n) * (1 - b))
@@ -237,6 +294,11 @@ def fresh_real_deviation_first() -> sp.Expr:
     ``Cov(p_i^(m), p_i^(1)) = alpha Cov(p_i^(m-1), p_i^(1))`` because the new real
     corpus is independent of ``p^(1)`` and the synthetic part has conditional
     mean ``p^(m-1)``.
+
+    Examples
+    --------
+    >>> fresh_real_deviation_first().subs(m, 1)  # p^(1) does not deviate from itself
+    0
     """
     v1 = p * (1 - p) / N
     return fresh_real_variance() + v1 - 2 * alpha ** (m - 1) * v1
@@ -245,8 +307,15 @@ def fresh_real_deviation_first() -> sp.Expr:
 def tolerance_n(N_value: float, eta: float) -> float:
     """Largest ``n`` with ``E||p^(inf) - p^(1)||_2^2 <= eta E||p^(1) - p^(0)||_2^2`` (book's tolerance line).
 
-    The ratio of the two sides is ``r = (1 - 1/N) alpha / (1 + (1 + 1/N) alpha)``,
+    The ratio of the two sides is ``R = (1 - 1/N) alpha / (1 + (1 + 1/N) alpha)``,
     which is below ``1/2`` for every ``n``; returns ``inf`` when ``eta`` is never reached.
+
+    Examples
+    --------
+    >>> round(tolerance_n(1000.0, 0.1), 3)
+    125.172
+    >>> tolerance_n(1000.0, 0.6)  # the ratio stays below 1/2
+    inf
     """
     N_value = check_positive_float(N_value, "N_value")
     eta = check_fraction(eta, "eta")
@@ -262,6 +331,11 @@ def G_n(n_value: float, s: float) -> float:
 
     ``C_1 s e^{C_0 n/(2e)}`` if ``C_0 n/e + 2 <= s``; ``C_1 s (C_0 n/s)^{s/2}`` if
     ``C_0 n/4 + 2 <= s < C_0 n/e + 2``; ``2^s - 2`` otherwise.
+
+    Examples
+    --------
+    >>> G_n(10.0, 3.0)  # 2^s - 2 for small s
+    6.0
     """
     n_value = check_positive_float(n_value, "n_value")
     s = check_positive_float(s, "s")
@@ -273,7 +347,13 @@ def G_n(n_value: float, s: float) -> float:
 
 
 def theorem3_bound(N_value: float, n_value: float, s: float) -> float:
-    """Right-hand side of Theorem 3: ``E||p^(m) - p^(1)||_1 < (1/N) sqrt(pi n / 2) G_n(s)`` (any ``m >= 2``)."""
+    """Right-hand side of Theorem 3: ``E||p^(m) - p^(1)||_1 < (1/N) sqrt(pi n / 2) G_n(s)`` (any ``m >= 2``).
+
+    Examples
+    --------
+    >>> round(theorem3_bound(100.0, 10.0, 3.0), 6)  # sqrt(5 pi) 6 / 100
+    0.2378
+    """
     N_value = check_positive_float(N_value, "N_value")
     n_value = check_positive_float(n_value, "n_value")
     return float(np.sqrt(np.pi * n_value / 2) * G_n(n_value, s) / N_value)
@@ -283,6 +363,11 @@ def corollary11_max_n(N_value: float, s: float, eps: float) -> float:
     """Corollary (11): ``n <= 2 pi e^{-2} min{s - 2, log(sqrt(2) pi N eps / (6 e s))}`` guarantees deviation ``< eps``.
 
     Returns the right-hand side (negative when no ``n >= 1`` is covered).
+
+    Examples
+    --------
+    >>> round(corollary11_max_n(1e4, 5.0, 0.1), 4)
+    2.551
     """
     N_value = check_positive_float(N_value, "N_value")
     s = check_positive_float(s, "s")
@@ -297,6 +382,12 @@ def law_with_S0(s: int, support: int, S0_value: float) -> np.ndarray:
     ``sum p_i^2`` increases continuously from ``1/support`` (``gamma = 0``) to 1
     (``gamma -> inf``), so ``gamma`` is the unique root, found by bisection to
     machine precision.
+
+    Examples
+    --------
+    >>> p0 = law_with_S0(5, 3, 0.5)
+    >>> p0.round(4).tolist(), round(float(p0 @ p0), 12)
+    ([0.6611, 0.2218, 0.1171, 0.0, 0.0], 0.5)
     """
     s = check_positive_int(s, "s")
     support = check_positive_int(support, "support")
@@ -305,6 +396,7 @@ def law_with_S0(s: int, support: int, S0_value: float) -> np.ndarray:
         raise ValueError(f"support must be at most s={s}, got {support}")
     if not 1 / support < S0_value < 1:
         raise ValueError(f"S0_value must lie in (1/support, 1) = ({1 / support:.4g}, 1), got {S0_value}")
+    check_memory(8 * (s + 3 * support), f"s={s} tokens", "use fewer tokens")
     ranks = np.arange(1, support + 1, dtype=float)
 
     def law(gamma: float) -> np.ndarray:
@@ -324,6 +416,11 @@ def random_past_V(generations: int, n_value: int) -> np.ndarray:
     ``V_1 = 0``.  The per-token variance of ``p^(m)`` is ``1/n + (1 - 1/n) V_m``, so
     ``S_m = S_0 + (1 - S_0)(1/n + (1 - 1/n) V_m)`` and, for ``m >= 2``,
     ``E||p^(m) - p^(1)||_2^2 = (1 - S_0)(1/n + (1 - 1/n) V_m)``.  Returns ``V_0..V_generations`` (``V_0 := 0``).
+
+    Examples
+    --------
+    >>> random_past_V(3, 10).round(6).tolist()  # V_3 = 1 - (1 - 1/40)(1 - 1/90)
+    [0.0, 0.0, 0.025, 0.035833]
     """
     generations = check_positive_int(generations, "generations")
     n_value = check_positive_int(n_value, "n_value")
@@ -334,7 +431,14 @@ def random_past_V(generations: int, n_value: int) -> np.ndarray:
 
 
 def random_past_V_limit() -> sp.Expr:
-    """``V_inf = 1 - prod_{k>=2} (1 - 1/(n k^2)) = 1 - sin(pi/sqrt(n)) / ((pi/sqrt(n)) (1 - 1/n))``."""
+    """``V_inf = 1 - prod_{k>=2} (1 - 1/(n k^2)) = 1 - sin(pi/sqrt(n)) / ((pi/sqrt(n)) (1 - 1/n))``.
+
+    Examples
+    --------
+    >>> v = random_past_V_limit().subs(n, 4)
+    >>> v, round(float(v), 6)
+    (1 - 8/(3*pi), 0.151174)
+    """
     x = 1 / sp.sqrt(n)
     return 1 - sp.sin(sp.pi * x) / (sp.pi * x * (1 - x**2))
 
@@ -344,6 +448,11 @@ def accumulate_V(generations: int, n_value: int, N_value: int) -> np.ndarray:
 
     Book's derivation: with ``A_m = N + (m-1) n`` samples in the training set of ``p^(m)``,
     ``1 - V_{m+1} = (1 - V_m)(1 - n / A_{m+1}^2)`` and ``V_1 = 1/N``.  Returns ``V_0..V_generations`` (``V_0 = 0``).
+
+    Examples
+    --------
+    >>> accumulate_V(3, 10, 10).round(6).tolist()  # V_1 = 1/N
+    [0.0, 0.1, 0.1225, 0.13225]
     """
     generations = check_positive_int(generations, "generations")
     n_value = check_positive_int(n_value, "n_value")
@@ -374,11 +483,18 @@ def most_recent_h(generations: int, n_value: int, window: int) -> np.ndarray:
     """``h_m = (1 - S_m) / (1 - S_0)`` for the "most recent ``K``" scheme (book's derivation), ``m = 0..generations``.
 
     Write ``H(t, u) = 1 - sum_i E[p_i^(t) p_i^(u)]``.  A model fitted on
-    ``j = floor(n/K)`` fresh samples of each of the last ``L = min(m, K)`` models has
+    ``j = floor(n/K)`` fresh samples of each of the last ``K_m = min(m, K)`` models has
     conditional mean the average of those models, whence the linear map of
     ``_most_recent_step``.  The truth ``p^(0)`` is deterministic, so
     ``H(0, .) = 1 - S_0`` and every ``H`` is ``(1 - S_0)`` times a number that
     depends on ``n`` and ``K`` only.
+
+    Examples
+    --------
+    >>> most_recent_h(3, 10, 1).round(6).tolist()  # K = 1: fully synthetic, (1 - 1/n)^m
+    [1.0, 0.9, 0.81, 0.729]
+    >>> most_recent_h(3, 10, 2).round(6).tolist()
+    [1.0, 0.8, 0.86, 0.782]
     """
     generations = check_positive_int(generations, "generations")
     n_value = check_positive_int(n_value, "n_value")
@@ -402,6 +518,11 @@ def most_recent_n_eff(n_value: int, window: int) -> float:
     ``K x K`` symmetric heterozygosity matrix; in the long run ``1 - S_m`` decays
     like ``lambda^m``, as in the fully synthetic chain with ``n_eff`` samples
     (``n_eff = n`` for ``K = 1``).
+
+    Examples
+    --------
+    >>> round(most_recent_n_eff(10, 1), 6), round(most_recent_n_eff(10, 2), 4)  # n_eff = n for K = 1
+    (10.0, 23.0413)
     """
     n_value = check_positive_int(n_value, "n_value")
     window = check_positive_int(window, "window")
@@ -438,6 +559,11 @@ def varphi() -> sp.Expr:
 
     It decreases from ``+inf`` to its limit ``varphi(1/2) = 2``; :func:`varphi_value`
     evaluates it with that limit filled in.
+
+    Examples
+    --------
+    >>> varphi().subs(x, sp.Rational(1, 4))
+    2*log(3)
     """
     return sp.log((1 - x) / x) / (1 - 2 * x)
 
@@ -447,10 +573,15 @@ def varphi_value(x_value: object) -> np.ndarray:
 
     Near ``1/2`` the series ``varphi(1/2 - d) = 2 + (8/3) d^2 + O(d^4)`` replaces the
     ``0/0`` quotient.
+
+    Examples
+    --------
+    >>> varphi_value([0.25, 0.5]).round(6).tolist()  # 2 log 3 and the limit 2
+    [2.197225, 2.0]
     """
-    xv = np.asarray(x_value, dtype=float)
-    if np.any(~np.isfinite(xv)) or np.any(xv <= 0) or np.any(xv > 0.5):
-        raise ValueError(f"x_value must lie in (0, 1/2], got {x_value!r}")
+    xv = check_array(x_value, "x_value", high=0.5)
+    if np.any(xv <= 0):
+        raise ValueError(f"x_value must lie in (0, 1/2], smallest entry is {xv.min():g}")
     d = 0.5 - xv
     near = d < 1e-4
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -475,6 +606,11 @@ def most_balanced_split(counts: object) -> np.ndarray:
     -------
     ndarray, shape () or (replicas,)
         ``pi_q`` for each histogram.
+
+    Examples
+    --------
+    >>> most_balanced_split([[5, 1, 0], [3, 2, 1]]).round(4).tolist()  # {1} has 1/6; {3} or {2, 1} has 1/2
+    [0.1667, 0.5]
     """
     c = np.asarray(counts)
     if c.ndim not in (1, 2) or c.size == 0 or not np.issubdtype(c.dtype, np.number):
@@ -486,6 +622,9 @@ def most_balanced_split(counts: object) -> np.ndarray:
     if np.any(totals != totals[0]) or totals[0] == 0:
         raise ValueError("counts must have the same positive total in every row")
     total = int(totals[0])
+    rows, s = c2.shape
+    check_memory(8 * 3 * rows * (total + 1), f"{rows} histograms x a total of {total} counts", "use smaller counts")
+    check_work(2 * rows * s * (total + 1), f"{rows} histograms x {s} tokens x a total of {total} counts", "use smaller counts")
     j = np.arange(total + 1)
     reach = np.zeros((c2.shape[0], total + 1), dtype=bool)
     reach[:, 0] = True
@@ -506,6 +645,13 @@ def theorem4_zeta(corrected: bool = False) -> sp.Expr:
     as ``1/4 - (1/4 - Lambda_1)(1 - alpha)^2``, which drops ``alpha (1 - alpha)/2``
     (:func:`theorem4_zeta_step`).  ``corrected=True`` returns twice the bound
     actually proved, ``zeta + alpha (1 - alpha)`` (cap it at ``1/2``: ``pi_q <= 1/2``).
+
+    Examples
+    --------
+    >>> theorem4_zeta().subs({Lambda1: 0, N: 10, n: 10})
+    3/8
+    >>> theorem4_zeta(corrected=True).subs({Lambda1: 0, N: 10, n: 10})
+    5/8
     """
     zeta = sp.Rational(1, 2) - (sp.Rational(1, 2) - 2 * Lambda1) * (N / (N + n)) ** 2
     return zeta + alpha * (1 - alpha) if corrected else zeta
@@ -524,6 +670,11 @@ def theorem4_zeta_step() -> dict[str, sp.Expr]:
         ``"expansion"`` (the three-term identity, checked), ``"proved"`` (the bound in
         ``Lambda_1``), ``"printed"`` (``1/4 - (1/4 - Lambda_1)(1 - alpha)^2``) and
         ``"gap"`` (``proved - printed``, equal to ``alpha (1 - alpha) / 2``).
+
+    Examples
+    --------
+    >>> theorem4_zeta_step()["gap"]  # alpha (1 - alpha) / 2
+    N*n/(2*(N + n)**2)
     """
     a_, b_, al = sp.symbols("a b alpha_", nonnegative=True)
     P = (1 - al) * a_ + al * b_
@@ -540,9 +691,17 @@ def theorem4_bound(N_value: float, n_value: float, s: float, zeta: float) -> flo
 
     With ``varphi(zeta) >= 2`` this is at most Theorem 3's bound (:func:`theorem3_bound`),
     with equality at ``zeta = 1/2``.
+
+    Examples
+    --------
+    >>> theorem4_bound(100.0, 10.0, 3.0, 0.5) == theorem3_bound(100.0, 10.0, 3.0)
+    True
+    >>> round(theorem4_bound(100.0, 10.0, 3.0, 0.25), 6)
+    0.226876
     """
     N_value = check_positive_float(N_value, "N_value")
     n_value = check_positive_float(n_value, "n_value")
+    zeta = check_real(zeta, "zeta", low=0.0, high=0.5, low_open=True)
     return float(np.sqrt(n_value * np.pi / varphi_value(zeta)) * G_n(n_value, s) / N_value)
 
 
@@ -554,12 +713,23 @@ def no_collapse_gamma() -> sp.Expr:
     ``gamma = (1 - 1/N)(1 + alpha)(1 - S_0) / (1 + (1 + 1/N) alpha)``; ``1 - gamma`` is the
     stationary value ``S_inf`` of :func:`stationary`.  For ``N >= 2`` it lies in
     ``[(1 + alpha)(1 - S_0)/(2 + 3 alpha), 1 - S_0)`` (:func:`no_collapse_gamma_floor`).
+
+    Examples
+    --------
+    >>> 1 - no_collapse_gamma().subs({N: 10, n: 10, S0: sp.Rational(1, 2)})  # = S_inf at S_0 = 1/2
+    35/62
     """
     return (1 - 1 / N) * (1 + alpha) * (1 - S0) / (1 + (1 + 1 / N) * alpha)
 
 
 def no_collapse_gamma_floor() -> sp.Expr:
-    """The smallest ``gamma`` over ``N >= 2``: ``(1 + alpha)(1 - S_0) / (2 + 3 alpha)`` (``N = 2``), in terms of ``alpha``."""
+    """The smallest ``gamma`` over ``N >= 2``: ``(1 + alpha)(1 - S_0) / (2 + 3 alpha)`` (``N = 2``), in terms of ``alpha``.
+
+    Examples
+    --------
+    >>> no_collapse_gamma_floor().subs(S0, 0)
+    (alpha + 1)/(3*alpha + 2)
+    """
     a_ = sp.Symbol("alpha", positive=True)
     return (1 + a_) * (1 - S0) / (2 + 3 * a_)
 
@@ -579,6 +749,11 @@ def deviation_bound_step() -> dict[str, sp.Expr]:
         ``"u"`` (``u_{k+1}`` as a function of ``k`` and ``c``), ``"limit"`` (``k -> oo``),
         ``"gap"`` (``limit - u = c alpha^(k+1) / (1 - alpha) > 0``), ``"c"`` and ``"k"`` (the symbols),
         ``"mad"`` (``E (p_hat_i - q)^2`` for ``n p_hat_i ~ Bin(n, q)``, from the moment generating function).
+
+    Examples
+    --------
+    >>> deviation_bound_step()["limit"]  # c alpha / (1 - alpha)
+    c*n/N
     """
     c, q = sp.symbols("c q", positive=True)
     k = sp.Symbol("k", integer=True, positive=True)
@@ -604,6 +779,11 @@ def deviation_bounds() -> dict[str, sp.Expr]:
     ``sqrt(alpha (1 - 1/N) / (N D)) R`` with ``D = 1 + (1 + 1/N) alpha``, from the exact
     second moments of :func:`stationary` instead of the triangle inequality; it stays
     bounded as ``n -> oo``.  ``R = sum_i sqrt(p_i (1 - p_i))`` (:func:`root_spread`).
+
+    Examples
+    --------
+    >>> deviation_bounds()["p"]
+    R*sqrt(n)*sqrt(1 - 1/N)/N
     """
     D = 1 + (1 + 1 / N) * alpha
     return {
@@ -615,7 +795,13 @@ def deviation_bounds() -> dict[str, sp.Expr]:
 
 
 def root_spread(p0: object) -> float:
-    """``R = sum_i sqrt(p_i (1 - p_i))`` of a distribution (the constant of :func:`deviation_bounds`)."""
+    """``R = sum_i sqrt(p_i (1 - p_i))`` of a distribution (the constant of :func:`deviation_bounds`).
+
+    Examples
+    --------
+    >>> root_spread([0.5, 0.5]), round(root_spread([0.9, 0.1]), 6)
+    (1.0, 0.6)
+    """
     p0 = check_probs(p0, "p0")
     return float(np.sqrt(p0 * (1 - p0)).sum())
 
@@ -624,7 +810,13 @@ def root_spread(p0: object) -> float:
 
 
 def theorem2_S_np(m: object, N: object, n: object, S0: object) -> np.ndarray:
-    """NumPy twin of :func:`theorem2_S` (corrected, ``sign = +1``): ``S_{m+1}`` as a function of ``m``."""
+    """NumPy twin of :func:`theorem2_S` (corrected, ``sign = +1``): ``S_{m+1}`` as a function of ``m``.
+
+    Examples
+    --------
+    >>> theorem2_S_np([0, 1], 10, 10, 0.5).round(6).tolist()  # S_1 and S_2 = 449/800
+    [0.55, 0.56125]
+    """
     m, N, n, S0 = (np.asarray(v, dtype=float) for v in (m, N, n, S0))
     a = n / (N + n)
     b = n * (n - 1) / (N + n) ** 2
@@ -634,7 +826,13 @@ def theorem2_S_np(m: object, N: object, n: object, S0: object) -> np.ndarray:
 
 
 def fresh_real_variance_ratio_np(m: object, N: object, n: object) -> np.ndarray:
-    """NumPy twin of :func:`fresh_real_variance_ratio`: ``v^(m) / (p(1-p))`` of the fresh-real scheme."""
+    """NumPy twin of :func:`fresh_real_variance_ratio`: ``v^(m) / (p(1-p))`` of the fresh-real scheme.
+
+    Examples
+    --------
+    >>> fresh_real_variance_ratio_np([1, 2], 10, 10).round(6).tolist()
+    [0.1, 0.0725]
+    """
     m, N, n = (np.asarray(v, dtype=float) for v in (m, N, n))
     b = n * (n - 1) / (N + n) ** 2
     fixed = 1 / ((N + n) * (1 - b))

@@ -2,12 +2,12 @@
 
 Fixed design ``X`` (``T x d``, i.i.d. rows ``N(0, Sigma)``, ``T > d + 1``), true
 weights ``w*``, labels of generation ``i``: ``Y_i = X w_hat_{i-1} + E_i`` with
-``w_hat_0 = w*`` and ``E_i ~ N(0, sigma^2 I_T)``.  Writing ``delta_i = w_hat_i - w*``:
+``w_hat_0 = w*`` and ``E_i ~ N(0, sigma^2 I_T)``.  Writing ``e_i = w_hat_i - w*``:
 
-* replace (fit on ``Y_i`` alone):  ``delta_n = sum_{i<=n} X^+ E_i``;
-* accumulate (fit on all ``n T`` rows): ``delta_n = delta_{n-1} + X^+ E_n / n``.
+* replace (fit on ``Y_i`` alone):  ``e_n = sum_{i<=n} X^+ E_i``;
+* accumulate (fit on all ``n T`` rows): ``e_n = e_{n-1} + X^+ E_n / n``.
 
-Since ``E_x[(x^T delta)^2] = delta^T Sigma delta`` and
+Since ``E_x[(x^T e)^2] = e^T Sigma e`` and
 ``E tr(Sigma (X^T X)^{-1}) = d / (T - d - 1)`` (the inverse-Wishart mean), the expected
 test errors follow.  These formulas are the book's own derivation (after Dohmatob et
 al. 2024); Gerstgrasser et al. state the accumulate bound ``pi^2/6``.
@@ -23,7 +23,7 @@ from .core import numeric
 from .symbols import sigma
 
 __all__ = [
-    "M_acc",
+    "A_acc",
     "N_real",
     "S_prev",
     "T",
@@ -53,6 +53,11 @@ def inverse_chi2_mean(dof: sp.Expr = T) -> sp.Expr:
     ``E[(X^T X)^{-1}] = Sigma^{-1} / (T - d - 1)``; with ``d = 1`` and ``Sigma = 1`` this is
     ``E[1/chi^2_T] = 1/(T - 2)``, the Mellin moment of
     ``collapse_utils.theory.gaussian.chi2_mellin_moment`` at ``s = -1`` (valid for ``T > 2``).
+
+    Examples
+    --------
+    >>> inverse_chi2_mean(), inverse_chi2_mean(10)
+    (1/(T - 2), 1/8)
     """
     from .gaussian import chi2_mellin_moment
 
@@ -60,17 +65,37 @@ def inverse_chi2_mean(dof: sp.Expr = T) -> sp.Expr:
 
 
 def error_scale() -> sp.Expr:
-    """``sigma^2 E tr(Sigma (X^T X)^{-1}) = sigma^2 d / (T - d - 1)``: the test error of one OLS fit."""
+    """``sigma^2 E tr(Sigma (X^T X)^{-1}) = sigma^2 d / (T - d - 1)``: the test error of one OLS fit.
+
+    Examples
+    --------
+    >>> error_scale().subs({T: 12, d: 2, sigma: 1})
+    2/9
+    """
     return sigma**2 * d / (T - d - 1)
 
 
 def replace_error(generations: sp.Expr = _n) -> sp.Expr:
-    """``E[test error]`` after ``n`` generations of *replace*: ``sigma^2 d n / (T - d - 1)``."""
+    """``E[test error]`` after ``n`` generations of *replace*: ``sigma^2 d n / (T - d - 1)``.
+
+    Examples
+    --------
+    >>> replace_error()  # grows linearly in n
+    d*n*sigma**2/(T - d - 1)
+    >>> replace_error(3).subs({T: 12, d: 2, sigma: 1})
+    2/3
+    """
     return sp.summation(error_scale(), (_i, 1, generations))
 
 
 def accumulate_error(generations: sp.Expr = _n) -> sp.Expr:
-    """``E[test error]`` after ``n`` generations of *accumulate*: ``sigma^2 d / (T - d - 1) sum_{i<=n} 1/i^2``."""
+    """``E[test error]`` after ``n`` generations of *accumulate*: ``sigma^2 d / (T - d - 1) sum_{i<=n} 1/i^2``.
+
+    Examples
+    --------
+    >>> accumulate_error(3).subs({T: 12, d: 2, sigma: 1})  # (1 + 1/4 + 1/9) 2/9
+    49/162
+    """
     series = sp.summation(1 / _i**2, (_i, 1, generations))  # harmonic(n, 2)
     return error_scale() * series
 
@@ -87,7 +112,9 @@ def expected_errors(T: int, d: int, sigma: float, generations: int, mode: str) -
     [0.2222222222222222, 0.4444444444444444, 0.6666666666666666]
     """
     d = check_positive_int(d, "d")
-    T = check_int(T, "T", low=d + 2)
+    T = check_int(T, "T")
+    if T < d + 2:
+        raise ValueError(f"T must be >= d + 2 (got T={T}, d={d})")
     sigma = check_positive_float(sigma, "sigma")
     generations = check_positive_int(generations, "generations")
     mode = check_choice(mode, "mode", ("replace", "accumulate"))
@@ -102,7 +129,13 @@ def expected_errors(T: int, d: int, sigma: float, generations: int, mode: str) -
 
 
 def accumulate_limit() -> sp.Expr:
-    """``lim_n`` of :func:`accumulate_error`: ``(pi^2 / 6) sigma^2 d / (T - d - 1)``."""
+    """``lim_n`` of :func:`accumulate_error`: ``(pi^2 / 6) sigma^2 d / (T - d - 1)``.
+
+    Examples
+    --------
+    >>> accumulate_limit()
+    pi**2*d*sigma**2/(6*(T - d - 1))
+    """
     return error_scale() * sp.summation(1 / _i**2, (_i, 1, sp.oo))
 
 
@@ -110,24 +143,29 @@ def accumulate_limit() -> sp.Expr:
 # The same contrast in the categorical model of Part I (the book's own derivation).
 
 #: Size of the accumulated data before a generation's synthetic batch, and the real-corpus size.
-M_acc, N_real = sp.symbols("M N", positive=True)
+A_acc, N_real = sp.symbols("A_m N", positive=True)
 S_prev = sp.Symbol("S", positive=True)
 
 
 def categorical_accumulate_factor() -> sp.Expr:
     """``(1 - S_{m+1}) / (1 - S_m)`` for the categorical ``accumulate`` scheme, derived from the multinomial.
 
-    Generation ``m + 1`` is fitted on ``M = N + (m - 1) n`` accumulated tokens with law
+    Generation ``m + 1`` is fitted on ``A_m = N + (m - 1) n`` accumulated tokens with law
     ``p^(m)`` plus ``n`` new samples ``q`` of ``p^(m)``:
-    ``p^(m+1) = (M p^(m) + n q) / (M + n)``.  With ``E[q] = p`` and
+    ``p^(m+1) = (A_m p^(m) + n q) / (A_m + n)``.  With ``E[q] = p`` and
     ``E||q||^2 = 1/n + (1 - 1/n) ||p||^2`` (the recursion of Theorem 1), the factor is
-    ``1 - n / (M + n)^2``.
+    ``1 - n / (A_m + n)^2``.
+
+    Examples
+    --------
+    >>> categorical_accumulate_factor()  # 1 - n / (A_m + n)^2
+    (A_m**2 + 2*A_m*n + n**2 - n)/(A_m + n)**2
     """
     from .core import fully_synthetic_S_recursion, n
 
     a, b = fully_synthetic_S_recursion()
     second_q = b + a * S_prev
-    new = (M_acc**2 * S_prev + 2 * M_acc * n * S_prev + n**2 * second_q) / (M_acc + n) ** 2
+    new = (A_acc**2 * S_prev + 2 * A_acc * n * S_prev + n**2 * second_q) / (A_acc + n) ** 2
     return sp.factor(sp.simplify((1 - new) / (1 - S_prev)))
 
 
@@ -149,14 +187,22 @@ def categorical_accumulate_S(S_0: float, n: int, N: int, generations: int) -> np
     check_memory(8 * 4 * generations, f"generations={generations}", "use fewer generations")
     from .core import n as n_sym
 
-    factor = numeric(categorical_accumulate_factor().subs(n_sym, sp.Symbol("n_")), [M_acc, sp.Symbol("n_")])
-    accumulated = N + np.arange(generations - 1) * float(n)  # M for the steps m -> m + 1, m = 1..generations-1
+    factor = numeric(categorical_accumulate_factor().subs(n_sym, sp.Symbol("n_")), [A_acc, sp.Symbol("n_")])
+    accumulated = N + np.arange(generations - 1) * float(n)  # A_m for the steps m -> m + 1, m = 1..generations-1
     steps = np.concatenate([[1.0, 1 - 1 / N], factor(accumulated, n)])[: generations + 1]
     return 1 - (1 - S_0) * np.cumprod(steps)
 
 
 def categorical_accumulate_limit() -> sp.Expr:
-    """``lim S_m`` for ``N = n``: ``1 - (1 - S_0) sin(pi / sqrt(n)) / (pi / sqrt(n))`` (Euler's sine product)."""
+    """``lim S_m`` for ``N = n``: ``1 - (1 - S_0) sin(pi / sqrt(n)) / (pi / sqrt(n))`` (Euler's sine product).
+
+    Examples
+    --------
+    >>> from collapse_utils.theory.core import S0, n
+    >>> S_inf = categorical_accumulate_limit()
+    >>> round(float(S_inf.subs({S0: sp.Rational(1, 2), n: 10})), 6)
+    0.578282
+    """
     from .core import S0, n
 
     x = 1 / sp.sqrt(n)
@@ -164,7 +210,13 @@ def categorical_accumulate_limit() -> sp.Expr:
 
 
 def error_scale_np(T: object, d: object, sigma: object) -> np.ndarray:
-    """NumPy twin of :func:`error_scale`: ``sigma^2 d / (T - d - 1)`` (``tests/test_regression.py`` checks it)."""
+    """NumPy twin of :func:`error_scale`: ``sigma^2 d / (T - d - 1)`` (``tests/test_regression.py`` checks it).
+
+    Examples
+    --------
+    >>> float(error_scale_np(12, 2, 1.0))
+    0.2222222222222222
+    """
     T, d, sigma = (np.asarray(v, dtype=float) for v in (T, d, sigma))
     return sigma**2 * d / (T - d - 1)
 

@@ -53,7 +53,15 @@ eps = sp.Symbol("varepsilon", nonnegative=True)
 
 
 def expect(expr: sp.Expr, variances: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
-    """``E[expr]`` for a polynomial in independent zero-mean noises with the given variances."""
+    """``E[expr]`` for a polynomial in independent zero-mean noises with the given variances.
+
+    Examples
+    --------
+    >>> e1, e2 = sp.symbols("e1 e2", real=True)
+    >>> v = sp.Symbol("v", positive=True)
+    >>> expect((e1 + 2 * e2 + 1) ** 2, {e1: 1, e2: v})  # 1 + E e1^2 + 4 E e2^2
+    4*v + 2
+    """
     poly = sp.Poly(sp.expand(expr), *variances)
     total = sp.Integer(0)
     for powers, coeff in poly.terms():
@@ -70,7 +78,15 @@ def expect(expr: sp.Expr, variances: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
 
 
 def contraction_factor() -> sp.Expr:
-    """``a = lambda / (1 + lambda)``: ``E[mu_{t+1} - mu* | mu_t] = a (mu_t - mu*)`` (both real-data schemes)."""
+    """``alpha = lambda / (1 + lambda)``: ``E[mu_{t+1} - mu* | mu_t] = alpha (mu_t - mu*)`` (both schemes).
+
+    ``alpha`` is the synthetic share ``M / (N + M)`` of each generation's sample.
+
+    Examples
+    --------
+    >>> contraction_factor().subs(ratio, 1)  # as much synthetic as real data: the error halves
+    1/2
+    """
     e = sp.Symbol("e_t", real=True)
     # mu_{t+1} - mu* = (N eps_r + M (e_t + eps_s)) / (N + M); the noises have mean zero
     mean_next = ratio * N * e / (N + ratio * N)
@@ -84,6 +100,14 @@ def mean_only_error(real: str = "fresh") -> dict[str, sp.Expr]:
     ``"stationary"`` and ``"solution"`` (generation 0 fitted on ``N`` real samples).
     For ``real="fixed"`` the error is split as ``e_t = r + d_t`` where ``r`` is the
     error of the fixed real sample and ``d_t`` the distance to it.
+
+    Examples
+    --------
+    >>> err = mean_only_error("fresh")
+    >>> err["stationary"].subs({sigma: 1, ratio: 1})  # 2 / (3 N)
+    2/(3*N)
+    >>> mean_only_error("fixed")["stationary"].subs({sigma: 1, ratio: 1})
+    4/(3*N)
     """
     e, er, es = sp.symbols("e_t epsilon_r epsilon_s", real=True)
     a = contraction_factor()
@@ -113,6 +137,14 @@ def mean_variance_recursion(real: str = "fresh") -> tuple[sp.Matrix, sp.Matrix, 
     the distance ``mu_t - rbar`` to the mean of the fixed real sample (whose own
     error adds ``sigma*^2 / N``).  Variances are maximum-likelihood (divisor
     ``N + M``); the fixed real sample's ML variance has mean ``(1 - 1/N) sigma*^2``.
+
+    Examples
+    --------
+    >>> A, b, x0 = mean_variance_recursion("fresh")
+    >>> A.subs(ratio, 0), b.subs({ratio: 0, sigma: 1}).T  # no synthetic data: fit on the real data alone
+    (Matrix([
+    [0, 0],
+    [0, 0]]), Matrix([[1/N, (N - 1)/N]]))
     """
     M = ratio * N
     e, s2, er, es = sp.symbols("e_t s_t^2 epsilon_r epsilon_s", real=True)
@@ -138,7 +170,13 @@ def mean_variance_recursion(real: str = "fresh") -> tuple[sp.Matrix, sp.Matrix, 
 
 
 def stationary(A: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
-    """Fixed point ``(I - A)^-1 b`` of ``x -> A x + b``."""
+    """Fixed point ``(I - A)^-1 b`` of ``x -> A x + b``.
+
+    Examples
+    --------
+    >>> stationary(sp.Matrix([[sp.Rational(1, 2)]]), sp.Matrix([1]))  # x = x / 2 + 1
+    Matrix([[2]])
+    """
     return sp.simplify((sp.eye(A.shape[0]) - A).LUsolve(b))
 
 
@@ -148,13 +186,24 @@ def bertrand_factor() -> sp.Expr:
     The local Lipschitz constant of the retraining map near ``theta*`` under
     their three assumptions (``kappa`` is their ``alpha``).  It is below one
     exactly when :func:`bertrand_condition` holds.
+
+    Examples
+    --------
+    >>> bertrand_factor().subs({L: 0, ratio: sp.Rational(1, 4)})  # below one while lambda (1 + L eps / kappa) < 1/2
+    1/3
     """
     c = kappa + eps * L
     return ratio * c / (kappa - ratio * c)
 
 
 def bertrand_condition() -> sp.Expr:
-    """Bertrand et al.'s sufficient condition for local stability: ``lambda (1 + L eps / kappa) < 1/2``."""
+    """Bertrand et al.'s sufficient condition for local stability: ``lambda (1 + L eps / kappa) < 1/2``.
+
+    Examples
+    --------
+    >>> bertrand_condition().subs({L: 0, ratio: sp.Rational(1, 4)}), bertrand_condition().subs({L: 0, ratio: 1})
+    (True, False)
+    """
     return sp.StrictLessThan(ratio * (1 + L * eps / kappa), sp.Rational(1, 2))
 
 
@@ -178,6 +227,15 @@ def population_map(model: str = "mean-variance") -> dict[str, sp.Matrix]:
         ``"map"``: ``theta_{t+1}`` as a column; ``"jacobian"`` at ``theta*``;
         ``"hessian"``: the Hessian of ``E_data log p_theta`` at ``theta*`` (its
         smallest eigenvalue in absolute value is the strong concavity ``kappa``).
+
+    Examples
+    --------
+    >>> population_map("mean")["jacobian"].subs(ratio, 1)
+    Matrix([[1/2]])
+    >>> population_map()["jacobian"].subs(ratio, 3)  # contracts by lambda / (1 + lambda)
+    Matrix([
+    [3/4,   0],
+    [  0, 3/4]])
     """
     mu, v, mu_t, v_t = sp.symbols("mu v mu_t v_t", real=True)
     v_pos = sp.Symbol("v", positive=True)
@@ -213,10 +271,15 @@ def population_map(model: str = "mean-variance") -> dict[str, sp.Matrix]:
 def mean_only_error_np(real: str, lam: float, N: float, t: object) -> object:
     """NumPy twin of ``mean_only_error(real)["solution"]`` with ``sigma* = 1``, written in the stable form.
 
-    With ``a = lambda / (1 + lambda)``: fresh real data gives
-    ``(1 + lambda + lambda a^{2t}) / (N (1 + 2 lambda))``, a fixed real sample
-    ``(1 + 3 lambda - lambda a^{2t}) / (N (1 + 2 lambda))``; no power of
+    With ``alpha = lambda / (1 + lambda)``: fresh real data gives
+    ``(1 + lambda + lambda alpha^{2t}) / (N (1 + 2 lambda))``, a fixed real sample
+    ``(1 + 3 lambda - lambda alpha^{2t}) / (N (1 + 2 lambda))``; no power of
     ``1 + lambda`` is formed, so nothing overflows for large ``t``.
+
+    Examples
+    --------
+    >>> mean_only_error_np("fresh", 1.0, 10, [0, 1, 50]).round(6).tolist()  # from 1/N towards 2 / (3 N)
+    [0.1, 0.075, 0.066667]
     """
     t = np.asarray(t, dtype=float)
     decay = lam * (lam / (1 + lam)) ** (2 * t)
@@ -228,7 +291,14 @@ def mean_only_error_np(real: str, lam: float, N: float, t: object) -> object:
 
 
 def mean_variance_recursion_np(real: str, lam: float, N: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """NumPy twin of :func:`mean_variance_recursion` with ``sigma* = 1``: ``(A, b, x0)`` as float arrays."""
+    """NumPy twin of :func:`mean_variance_recursion` with ``sigma* = 1``: ``(A, b, x0)`` as float arrays.
+
+    Examples
+    --------
+    >>> A, b, x0 = mean_variance_recursion_np("fresh", 1.0, 10)
+    >>> A.tolist(), x0.tolist()
+    ([[0.25, 0.025], [0.25, 0.475]], [0.1, 0.9])
+    """
     q = (1 + lam) ** 2
     A = np.array([[lam**2 / q, lam / (N * q)], [lam / q, lam * (N * lam + N - 1) / (N * q)]])
     if real == "fresh":

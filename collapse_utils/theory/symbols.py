@@ -20,7 +20,7 @@ name            printed             meaning
 ``T``           T                   sampling temperature
 ``lam``         lambda              real fraction of a generation's data, in [0, 1]
 ``ratio``       \\lambda             synthetic-to-real ratio ``M / N`` >= 0 (stability; not ``lam``)
-``phi``         phi                 real fraction in the curation chapter
+``phi``         phi                 real fraction of a generation's data (curation, KDE)
 ``sigma``       sigma               noise standard deviation (regression, editing)
 ``sigma_star``  \\sigma_*            true standard deviation (stability)
 ``sigma0``      sigma_0             true standard deviation (Gaussian, KDE)

@@ -1,7 +1,7 @@
 """Closed forms for the temperature chapter (the book's own analysis of a model of Marchi et al. 2024).
 
 None of these formulas is taken from Marchi et al., whose model and theorems
-are in the original; the map ``p -> lambda q + (1 - lambda) tau_T(p)`` is
+are in the original; the map ``p -> phi q + (1 - phi) tau_T(p)`` is
 the book's own model of the claim of their abstract.
 """
 
@@ -23,7 +23,7 @@ __all__ = [
     "two_token_fixed_point_polynomial",
 ]
 
-#: Temperature ``T`` and real-data fraction ``lambda``.
+#: Temperature ``T`` and real-data fraction ``phi`` (the symbol ``lam``).
 
 
 def log_ratio_after(t: sp.Symbol = _t) -> sp.Expr:
@@ -33,6 +33,11 @@ def log_ratio_after(t: sp.Symbol = _t) -> sp.Expr:
     normaliser cancels in a ratio, so the log-ratio ``r_t`` obeys
     ``r_{t+1} = r_t / T``.  Solving gives ``r_t = T^-t r_0``, i.e.
     ``p_t ∝ p_0^(T^-t)``.
+
+    Examples
+    --------
+    >>> log_ratio_after()  # the log-ratio shrinks by 1/T per generation
+    r_0/T**t
     """
     px, py, z = sp.symbols("p_x p_y Z", positive=True)
     tempered_ratio = ((px / z) ** (1 / T)) / ((py / z) ** (1 / T))  # tau_T(p)_x / tau_T(p)_y
@@ -44,12 +49,24 @@ def log_ratio_after(t: sp.Symbol = _t) -> sp.Expr:
 
 
 def tau2(x: sp.Expr) -> sp.Expr:
-    """Two-token tempering ``tau_T`` applied to ``(x, 1 - x)``: its first coordinate."""
+    """Two-token tempering ``tau_T`` applied to ``(x, 1 - x)``: its first coordinate.
+
+    Examples
+    --------
+    >>> tau2(sp.Rational(1, 4)).subs(T, sp.Rational(1, 2))  # T = 1/2 squares the odds 1 : 3
+    1/10
+    """
     return x ** (1 / T) / (x ** (1 / T) + (1 - x) ** (1 / T))
 
 
 def two_token_fixed_point_equation(x: sp.Symbol, q1: sp.Expr) -> sp.Expr:
-    """``F(x) = x - lambda q_1 - (1 - lambda) tau_T(x)``: ``F(x) = 0`` at a fixed point of the mixed map."""
+    """``F(x) = x - phi q_1 - (1 - phi) tau_T(x)``: ``F(x) = 0`` at a fixed point of the mixed map.
+
+    Examples
+    --------
+    >>> two_token_fixed_point_equation(sp.Rational(1, 2), sp.Rational(1, 2))  # x = 1/2 is a fixed point by symmetry
+    0
+    """
     return x - lam * q1 - (1 - lam) * tau2(x)
 
 
@@ -57,6 +74,12 @@ def two_token_fixed_point_polynomial(x: sp.Symbol, q1: sp.Expr, temperature: sp.
     """Polynomial whose roots in ``[0, 1]`` are the fixed points when ``1/T`` is a positive integer.
 
     Multiplying ``F(x) = 0`` by ``x^(1/T) + (1 - x)^(1/T)`` clears the denominator.
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> two_token_fixed_point_polynomial(x, sp.Rational(1, 2), sp.Rational(1, 2)).as_expr()
+    -lambda/2 + 2*x**3 - 3*x**2 + x*(lambda + 1)
     """
     k = 1 / sp.Rational(temperature)
     if not (k.is_integer and k > 0):
@@ -66,8 +89,15 @@ def two_token_fixed_point_polynomial(x: sp.Symbol, q1: sp.Expr, temperature: sp.
 
 
 def mixed_map_derivative(x: sp.Symbol, q1: sp.Expr) -> sp.Expr:
-    """Derivative of the two-token mixed map ``x -> lambda q_1 + (1 - lambda) tau_T(x)``.
+    """Derivative of the two-token mixed map ``x -> phi q_1 + (1 - phi) tau_T(x)``.
 
     A fixed point is stable when its absolute value is below one.
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> at = {x: sp.Rational(1, 2), T: sp.Rational(1, 2), lam: 0}
+    >>> mixed_map_derivative(x, sp.Rational(1, 2)).subs(at)  # above one: x = 1/2 is unstable
+    2
     """
     return sp.simplify(sp.diff(lam * q1 + (1 - lam) * tau2(x), x))
