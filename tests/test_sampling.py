@@ -297,3 +297,9 @@ def test_sample_categorical_never_draws_a_leading_zero_category():
     probs = np.array([[0.0, 0.0, 0.3, 0.7], [0.0, 0.5, 0.5, 0.0]] * 5)
     draws = _sample_categorical(probs, 2, Bottom())
     np.testing.assert_array_equal(draws, np.tile([[2, 2], [1, 1]], (5, 1)))
+
+
+@pytest.mark.parametrize("strategy", ["auto", "urn", "multinomial", "inverse-cdf"])
+def test_no_draws_are_int64_zero_counts(strategy):
+    counts = resample_counts(np.array([[3, 1, 0], [1, 1, 2]]), 0, np.random.default_rng(0), strategy=strategy)
+    assert counts.dtype == np.int64 and not counts.any()
