@@ -303,3 +303,9 @@ def test_sample_categorical_never_draws_a_leading_zero_category():
 def test_no_draws_are_int64_zero_counts(strategy):
     counts = resample_counts(np.array([[3, 1, 0], [1, 1, 2]]), 0, np.random.default_rng(0), strategy=strategy)
     assert counts.dtype == np.int64 and not counts.any()
+
+
+@pytest.mark.parametrize("counts", [np.array([3, 1, 0]), np.array([[3, -1, 2]])], ids=["1-D", "negative"])
+def test_resample_counts_names_bad_counts(counts):
+    with pytest.raises(ValueError, match=r"^counts\b"):
+        resample_counts(counts, 4, np.random.default_rng(0))
