@@ -15,7 +15,8 @@ $(STAMP): requirements.txt requirements-test.txt constraints.txt pyproject.toml
 	touch $(STAMP)
 
 book: $(STAMP)  ## build the website into _build/html (every chapter executed, warnings are errors)
-	rm -rf _build/html _build/jupyter_execute
+	@# the doctrees go too: a page Sphinx does not re-read is not executed, and its launch buttons fail
+	rm -rf _build/html _build/jupyter_execute _build/.doctrees
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Open _build/html/index.html (math, figures and animations work offline)"
 	@echo "Portable notebooks (Colab, the .ipynb download): _build/html/_notebooks/"
