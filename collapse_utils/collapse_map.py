@@ -349,7 +349,7 @@ def curation_phase(
 
 def editing_phase(
     *,
-    T: int,
+    J: int,
     d: int,
     etas: object,
     generations: int,
@@ -359,39 +359,40 @@ def editing_phase(
 ) -> PhaseGrid:
     """Test error relative to one OLS fit over (regenerated fraction ``eta``, generation).
 
-    One Gaussian design ``X`` (``T x d``) is drawn; ``simulated[i, j]`` is the Monte
-    Carlo mean of ``||w_hat_i - w*||^2 / E||w_hat_1 - w*||^2`` at ``eta = etas[j]``
+    One Gaussian design ``X`` (``J x d``) is drawn; ``simulated[i, j]`` is the Monte
+    Carlo mean of ``||w_hat_n - w*||^2 / E||w_hat_1 - w*||^2`` at ``eta = etas[j]`` and
+    generation ``n = y[i]``, ``n = 1..generations`` (generation 0, the truth, has error 0)
     and ``theory`` its exact value (:func:`collapse_utils.editing.partial_regeneration_error`).
     ``collapsed`` is 1 where the theory grows without bound (``eta = 1``).
 
     Examples
     --------
-    >>> grid = editing_phase(T=30, d=3, etas=[0.5, 1.0], generations=4, replicas=20, seed=0)
+    >>> grid = editing_phase(J=30, d=3, etas=[0.5, 1.0], generations=4, replicas=20, seed=0)
     >>> grid.theory.shape, grid.collapsed[:, 1].tolist()
     ((4, 2), [1.0, 1.0, 1.0, 1.0])
     """
-    T = check_positive_int(T, "T")
+    J = check_positive_int(J, "J")
     d = check_positive_int(d, "d")
-    if T <= d:
-        raise ValueError(f"T must be > d (got T={T}, d={d})")
+    if J <= d:
+        raise ValueError(f"J must be > d (got J={J}, d={d})")
     etas = check_array(etas, "etas", ndim=1, low=0.0, high=1.0)
     generations = check_positive_int(generations, "generations")
     replicas = check_positive_int(replicas, "replicas")
     sigma = check_positive_float(sigma, "sigma")
     check_work(
-        etas.size * generations * replicas * T * d * 3,
-        f"{etas.size} etas x generations={generations} x replicas={replicas} x T={T} x d={d}",
+        etas.size * generations * replicas * J * d * 3,
+        f"{etas.size} etas x generations={generations} x replicas={replicas} x J={J} x d={d}",
         "use fewer etas, generations or replicas",
     )
     rng = as_generator(seed)
-    X = rng.standard_normal((T, d))
+    X = rng.standard_normal((J, d))
     gens = np.arange(1, generations + 1, dtype=float)
     sim = np.empty((gens.size, etas.size))
     th = np.empty_like(sim)
     for j, eta in enumerate(etas):
-        exact = partial_regeneration_error(X, float(eta), sigma, generations=generations)
+        exact = partial_regeneration_error(X, float(eta), sigma, generations=generations)[1:]
         errs = simulate_partial_regeneration(X, float(eta), sigma, generations=generations, replicas=replicas, seed=rng)
-        sim[:, j] = errs.mean(axis=1) / exact[0]
+        sim[:, j] = errs[1:].mean(axis=1) / exact[0]
         th[:, j] = exact / exact[0]
     col = np.broadcast_to(np.isclose(etas, 1.0), sim.shape).astype(float)
     return PhaseGrid(x=etas, y=gens, simulated=sim, theory=th, collapsed=col)

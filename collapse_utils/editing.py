@@ -279,15 +279,15 @@ def simulate_text_loop(
 # ----------------------------------------------------------------------------- linear regression
 def _check_design(X: object, eta: float) -> tuple[np.ndarray, int]:
     X = check_array(X, "X", ndim=2)
-    T, d = X.shape
-    if T <= d:
+    J, d = X.shape
+    if J <= d:
         raise ValueError(f"X must have more rows than columns, got shape {X.shape}")
     if np.linalg.matrix_rank(X) < d:
         raise ValueError(f"X must have full column rank d={d}, got rank {np.linalg.matrix_rank(X)}")
     eta = check_fraction(eta, "eta")
-    m = int(round(eta * T))
-    if T - m < d and m < T:
-        raise ValueError(f"eta leaves only {T - m} real rows for d = {d} features; the real rows must have rank d")
+    m = int(round(eta * J))
+    if J - m < d and m < J:
+        raise ValueError(f"eta leaves only {J - m} real rows for d = {d} features; the real rows must have rank d")
     return X, m
 
 
@@ -302,11 +302,12 @@ def simulate_partial_regeneration(
 ) -> np.ndarray:
     """Test errors of OLS refitted on labels of which a fraction ``eta`` is regenerated.
 
-    Fixed design ``X`` (``T x d``); the first ``m = round(eta T)`` rows are the
+    Fixed design ``X`` (``J x d``); the first ``m = round(eta J)`` rows are the
     regenerated ones (rows are exchangeable, so this is a random subset).
-    Generation 1 is fitted on real labels ``Y = X w* + E`` for all rows.
-    Generation ``i > 1`` keeps the real labels of the other ``T - m`` rows and
-    regenerates the ``m`` labels with the previous model,
+    Generation 0 is the truth ``w_hat_0 = w*``.  Generation 1 is fitted on real
+    labels ``Y = X w* + E`` for all rows.  Generation ``i > 1`` keeps the real
+    labels of the other ``J - m`` rows and regenerates the ``m`` labels with the
+    previous model,
     ``Y_S = X_S w_hat_{i-1} + E_S^(i)`` with fresh noise.  ``eta = 1`` is the
     *replace* loop of ``collapse_utils.regression.simulate_regression``.
     The labels are simulated and every model is an OLS fit of them, so this
@@ -315,8 +316,8 @@ def simulate_partial_regeneration(
 
     Parameters
     ----------
-    X : array_like, shape (T, d)
-        The design, ``T > d``.
+    X : array_like, shape (J, d)
+        The design, ``J > d``.
     eta : float
         Regenerated fraction in ``[0, 1]``.
     sigma : float
@@ -330,35 +331,37 @@ def simulate_partial_regeneration(
 
     Returns
     -------
-    ndarray, shape (generations, replicas)
-        ``||w_hat_i - w*||^2`` (test error for isotropic test inputs, ``Sigma = I``).
+    ndarray, shape (generations + 1, replicas)
+        Row ``i`` is generation ``i``, ``||w_hat_i - w*||^2`` (test error for isotropic test
+        inputs, ``Sigma = I``); row 0 is the truth, error exactly 0.
 
     Examples
     --------
     >>> X = np.random.default_rng(0).standard_normal((50, 2))
     >>> err = simulate_partial_regeneration(X, 0.5, 1.0, generations=5, replicas=2000, seed=0)
     >>> exact = partial_regeneration_error(X, 0.5, 1.0, generations=5)
-    >>> err.shape, bool(np.all(abs(err.mean(axis=1) / exact - 1) < 0.1))  # Monte Carlo against the exact error
-    ((5, 2000), True)
+    >>> err.shape, bool(np.all(abs(err[1:].mean(axis=1) / exact[1:] - 1) < 0.1))  # Monte Carlo against exact
+    ((6, 2000), True)
     """
     X, m = _check_design(X, eta)
     sigma = check_positive_float(sigma, "sigma")
     generations = check_positive_int(generations, "generations")
     R = check_positive_int(replicas, "replicas")
-    T, d = X.shape
-    check_memory(8 * (2 * R * T + generations * R), f"replicas={R} x T={T} (and generations={generations})", "use fewer replicas or generations")
+    J, d = X.shape
+    check_memory(8 * (2 * R * J + (generations + 1) * R), f"replicas={R} x J={J} (and generations={generations})",
+                 "use fewer replicas or generations")
     rng = as_generator(seed)
-    T, d = X.shape
     w_star = np.ones(d)  # the error does not depend on w*; a non-zero one keeps the simulation honest
-    pinv = np.linalg.pinv(X)  # (d, T): the OLS fit is w_hat = X^+ Y
-    # Generation 1: real labels on every row, Y = X w* + E, shape (R, T).
-    Y = X @ w_star + sigma * rng.standard_normal((R, T))
+    pinv = np.linalg.pinv(X)  # (d, J): the OLS fit is w_hat = X^+ Y
+    # Generation 1: real labels on every row, Y = X w* + E, shape (R, J).
+    Y = X @ w_star + sigma * rng.standard_normal((R, J))
     w_hat = Y @ pinv.T
     # The real rows keep these labels for ever; their share of every later fit is fixed.
     real_part = Y[:, m:] @ pinv[:, m:].T
-    out = np.empty((generations, R))
-    out[0] = ((w_hat - w_star) ** 2).sum(axis=1)
-    for i in range(1, generations):
+    out = np.empty((generations + 1, R))
+    out[0] = 0.0  # generation 0 is the truth w*
+    out[1] = ((w_hat - w_star) ** 2).sum(axis=1)
+    for i in range(2, generations + 1):
         # Regenerate the labels of the first m rows with the previous model, fresh noise; refit OLS.
         Y_S = w_hat @ X[:m].T + sigma * rng.standard_normal((R, m))
         w_hat = real_part + Y_S @ pinv[:, :m].T
@@ -393,7 +396,7 @@ def partial_regeneration_factor(omega: np.ndarray, generations: np.ndarray) -> n
 
 
 def partial_regeneration_error(X: object, eta: float, sigma: float, *, generations: int) -> np.ndarray:
-    """Exact ``E ||w_hat_n - w*||^2`` of :func:`simulate_partial_regeneration`, ``n = 1..generations``.
+    """Exact ``E ||w_hat_n - w*||^2`` of :func:`simulate_partial_regeneration`, ``n = 0..generations``.
 
     With the Gram matrices ``G = X^T X``, ``G_S = X_S^T X_S`` and the generalised eigenpairs
     ``G_S v_i = omega_i G v_i`` (``v_i^T G v_j = delta_ij``, ``0 <= omega_i <= 1``),
@@ -403,24 +406,25 @@ def partial_regeneration_error(X: object, eta: float, sigma: float, *, generatio
     with ``Psi_n`` of :func:`partial_regeneration_factor` (book's own derivation; see
     the chapter *Token editing*).  Bounded in ``n`` when every ``omega_i < 1``
     (``eta < 1`` and real rows of rank ``d``); ``sigma^2 n tr(G^{-1})`` at ``eta = 1``.
+    Row ``n`` is generation ``n``; row 0 is the truth ``w*`` (``Psi_0 = 0``).
 
     Examples
     --------
     >>> X = np.random.default_rng(0).standard_normal((50, 2))
     >>> err = partial_regeneration_error(X, 0.5, 1.0, generations=200)
-    >>> bool(err[-1] < 10 * err[0])  # bounded: half the labels stay real
-    True
+    >>> float(err[0]), bool(err[-1] < 10 * err[1])  # from the truth; bounded: half the labels stay real
+    (0.0, True)
     >>> full = partial_regeneration_error(X, 1.0, 1.0, generations=3)
-    >>> bool(np.allclose(full, full[0] * np.arange(1, 4)))  # eta = 1: replace, linear growth
+    >>> bool(np.allclose(full, full[1] * np.arange(4)))  # eta = 1: replace, linear growth
     True
     """
     X, m = _check_design(X, eta)
     sigma = check_positive_float(sigma, "sigma")
     generations = check_positive_int(generations, "generations")
-    check_memory(8 * generations * X.shape[1], f"generations={generations} x d={X.shape[1]}", "use fewer generations")
+    check_memory(8 * (generations + 1) * X.shape[1], f"generations={generations} x d={X.shape[1]}", "use fewer generations")
     G = X.T @ X
     G_S = X[:m].T @ X[:m]
     omega, V = scipy.linalg.eigh(G_S, G)
     omega = np.clip(omega, 0.0, 1.0)
-    g = partial_regeneration_factor(omega, np.arange(1, generations + 1))
+    g = partial_regeneration_factor(omega, np.arange(generations + 1))
     return sigma**2 * g @ (V**2).sum(axis=0)

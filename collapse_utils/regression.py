@@ -1,9 +1,10 @@
 """Recursive refitting of linear regression: replace or accumulate (Gerstgrasser et al. 2024).
 
-A fixed design ``X`` (``T x d``) is drawn once per replica.  Generation 1 fits
-ordinary least squares on real labels ``Y_1 = X w* + E_1``; generation ``i > 1``
-fits on labels produced by the previous model, ``Y_i = X w_hat_{i-1} + E_i``,
-either alone (*replace*) or together with every earlier ``(X, Y_j)`` (*accumulate*).
+A fixed design ``X`` (``J x d``) is drawn once per replica.  Generation 0 is the
+truth, ``w_hat_0 = w*``; generation ``i >= 1`` fits ordinary least squares on labels
+produced by the previous model, ``Y_i = X w_hat_{i-1} + E_i`` (so generation 1 fits
+real labels ``Y_1 = X w* + E_1``), either alone (*replace*) or together with every
+earlier ``(X, Y_j)`` (*accumulate*).
 All replicas are advanced together with batched ``numpy.linalg.solve``.
 """
 
@@ -38,7 +39,7 @@ def _check_cov(cov: object, d: int) -> np.ndarray:
 
 
 def simulate_regression(
-    T: int,
+    J: int,
     d: int,
     sigma: float,
     *,
@@ -52,8 +53,8 @@ def simulate_regression(
 
     Parameters
     ----------
-    T : int
-        Rows of the design (samples per generation), ``T > d + 1``.
+    J : int
+        Rows of the design (samples per generation), ``J > d + 1``.
     d : int
         Features.
     sigma : float
@@ -62,7 +63,7 @@ def simulate_regression(
         Number of fitted models ``w_hat_1, ..., w_hat_n``.
     mode : {"replace", "accumulate"}
         ``"replace"``: ``w_hat_i`` is fitted on ``(X, Y_i)`` only.  ``"accumulate"``:
-        ``w_hat_i`` is fitted on all ``i T`` rows ``(X, Y_1), ..., (X, Y_i)``.
+        ``w_hat_i`` is fitted on all ``i J`` rows ``(X, Y_1), ..., (X, Y_i)``.
     replicas : int
         Independent designs and noise sequences, simulated together.
     seed : int, numpy.random.Generator or None
@@ -72,8 +73,9 @@ def simulate_regression(
 
     Returns
     -------
-    ndarray, shape (generations, replicas)
-        Row ``i`` is the test error ``||w_hat_{i+1} - w*||_Sigma^2 = E_x[(x^T(w_hat - w*))^2]``.
+    ndarray, shape (generations + 1, replicas)
+        Row ``i`` is generation ``i``, the test error ``||w_hat_i - w*||_Sigma^2 = E_x[(x^T(w_hat_i - w*))^2]``;
+        row 0 is the truth ``w_hat_0 = w*``, whose error is exactly 0.
 
     Notes
     -----
@@ -81,49 +83,50 @@ def simulate_regression(
     so only the running sum ``sum_j X^T Y_j`` is kept.  The true weights ``w*`` are
     drawn ``N(0, I_d)`` once per replica; the test error does not depend on them.
 
-    The cost is about ``replicas (T d^2 + generations d^3 / 3)`` operations,
+    The cost is about ``replicas (J d^2 + generations d^3 / 3)`` operations,
     refused above :data:`~collapse_utils.validation.WORK_LIMIT`.
 
     Examples
     --------
     >>> err = simulate_regression(50, 5, 1.0, generations=10, replicas=200, seed=0)
     >>> err.shape
-    (10, 200)
-    >>> bool(err[-1].mean() > err[0].mean())  # replacing data: the error grows linearly
-    True
+    (11, 200)
+    >>> float(err[0].max()), bool(err[-1].mean() > err[1].mean())  # from the truth, growing linearly
+    (0.0, True)
     """
-    T = check_positive_int(T, "T")
+    J = check_positive_int(J, "J")
     d = check_positive_int(d, "d")
-    if T <= d + 1:
-        raise ValueError(f"T must exceed d + 1 = {d + 1} (the expected error is infinite otherwise), got {T}")
+    if J <= d + 1:
+        raise ValueError(f"J must exceed d + 1 = {d + 1} (the expected error is infinite otherwise), got {J}")
     sigma = check_positive_float(sigma, "sigma")
     generations = check_positive_int(generations, "generations")
     mode = check_choice(mode, "mode", MODES)
     replicas = check_positive_int(replicas, "replicas")
     check_memory(
-        8 * replicas * (T * d + 2 * d * d + T) + 8 * generations * replicas,
-        f"replicas={replicas} x T={T} x d={d} (and generations={generations})",
-        "use fewer replicas or generations, or a smaller T or d",
+        8 * replicas * (J * d + 2 * d * d + J) + 8 * (generations + 1) * replicas,
+        f"replicas={replicas} x J={J} x d={d} (and generations={generations})",
+        "use fewer replicas or generations, or a smaller J or d",
     )
     check_work(
-        replicas * (T * d * d / 10 + generations * (d**3 / 10 + 3 * T * d)),  # measured: ~0.3 ns per BLAS, ~1 ns per LAPACK flop
-        f"replicas={replicas} x (T={T} x d={d}^2 + generations={generations} x d^3)",
+        replicas * (J * d * d / 10 + generations * (d**3 / 10 + 3 * J * d)),  # measured: ~0.3 ns per BLAS, ~1 ns per LAPACK flop
+        f"replicas={replicas} x (J={J} x d={d}^2 + generations={generations} x d^3)",
         "use fewer replicas or generations, or a smaller d",
     )
     chol = None if cov is None else _check_cov(cov, d)
     sigma_mat = np.eye(d) if chol is None else chol @ chol.T
     rng = as_generator(seed)
 
-    X = rng.standard_normal((replicas, T, d))
+    X = rng.standard_normal((replicas, J, d))
     if chol is not None:
         X = X @ chol.T
     gram = np.matmul(X.transpose(0, 2, 1), X)  # X^T X per replica (BLAS; einsum does not use it here)
     w_star = rng.standard_normal((replicas, d))
     w_hat = w_star
     xty_sum = np.zeros((replicas, d))
-    errors = np.empty((generations, replicas))
+    errors = np.empty((generations + 1, replicas))
+    errors[0] = 0.0  # generation 0 is the truth w*
     for i in range(1, generations + 1):
-        labels = np.einsum("rtd,rd->rt", X, w_hat) + sigma * rng.standard_normal((replicas, T))
+        labels = np.einsum("rtd,rd->rt", X, w_hat) + sigma * rng.standard_normal((replicas, J))
         xty = np.einsum("rtd,rt->rd", X, labels)
         if mode == "replace":
             w_hat = np.linalg.solve(gram, xty[..., None])[..., 0]
@@ -131,5 +134,5 @@ def simulate_regression(
             xty_sum += xty
             w_hat = np.linalg.solve(i * gram, xty_sum[..., None])[..., 0]
         delta = w_hat - w_star
-        errors[i - 1] = np.einsum("rd,de,re->r", delta, sigma_mat, delta)
+        errors[i] = np.einsum("rd,de,re->r", delta, sigma_mat, delta)
     return errors

@@ -27,7 +27,7 @@ def test_editing_phase_simulation_matches_exact_error():
     """E||w_hat_n - w*||^2 under partial regeneration, relative to one OLS fit (the book's g_n formula)."""
     from collapse_utils.editing import partial_regeneration_error, simulate_partial_regeneration
 
-    grid = editing_phase(T=30, d=3, etas=[0.0, 0.5, 1.0], generations=8, replicas=100, seed=9)
+    grid = editing_phase(J=30, d=3, etas=[0.0, 0.5, 1.0], generations=8, replicas=100, seed=9)
     X = np.random.default_rng(9).standard_normal((30, 3))  # the design editing_phase draws from seed 9
     for eta in (0.5, 1.0):
         errs = simulate_partial_regeneration(X, eta, 1.0, generations=8, replicas=20_000, seed=2)
@@ -72,7 +72,8 @@ def test_editing_phase_grid_is_the_normalised_error():
     """The grid holds E||w_hat_i - w*||^2 / E||w_hat_1 - w*||^2, simulated and exact: the simulated cells
     agree with theory within 5 standard errors of a 4000-replica mean whose sd is below twice the mean
     (a sum of three scaled chi-square terms)."""
-    grid = editing_phase(T=30, d=3, etas=[0.0, 0.5, 1.0], generations=6, replicas=4000, seed=9)
+    grid = editing_phase(J=30, d=3, etas=[0.0, 0.5, 1.0], generations=6, replicas=4000, seed=9)
+    np.testing.assert_array_equal(grid.y, np.arange(1, 7))  # generations 1..6: generation 0 has error 0
     np.testing.assert_allclose(grid.theory[0], 1.0)  # generation 1 is one OLS fit: the normalisation
     assert grid.theory[-1, -1] == pytest.approx(6.0)  # full replacement adds one OLS error per generation
     np.testing.assert_allclose(grid.simulated, grid.theory, rtol=5 * 2 / np.sqrt(4000))
@@ -90,8 +91,8 @@ def test_bad_input_raises():
         reuse_theory(P0, n=0, n_real=5, generations=3)
     with pytest.raises(ValueError, match="real_shares"):
         temperature_phase(P0, real_shares=[1.0], temperatures=[1.0], total=10, generations=2, replicas=2)
-    with pytest.raises(ValueError, match="T must be > d"):
-        editing_phase(T=3, d=5, etas=[0.5], generations=2, replicas=2)
+    with pytest.raises(ValueError, match="J must be > d"):
+        editing_phase(J=3, d=5, etas=[0.5], generations=2, replicas=2)
 
 
 def test_synthetic_amount_phase_lies_below_the_books_bound():

@@ -88,16 +88,18 @@ def test_partial_regeneration_matches_exact_error():
     X = np.random.default_rng(1).standard_normal((25, 3))
     for eta in (0.0, 0.6, 1.0):
         errs = simulate_partial_regeneration(X, eta, 0.7, generations=10, replicas=20_000, seed=7)
-        assert_mean_close(errs, partial_regeneration_error(X, eta, 0.7, generations=10), axis=1, what=f"eta={eta}")
+        exact = partial_regeneration_error(X, eta, 0.7, generations=10)
+        assert errs.shape == (11, 20_000) and np.all(errs[0] == 0) and exact[0] == 0  # row 0: the truth w*
+        assert_mean_close(errs, exact, axis=1, what=f"eta={eta}")
 
 
 def test_full_replacement_grows_linearly_and_partial_is_bounded():
     X = np.random.default_rng(2).standard_normal((40, 4))
     full = partial_regeneration_error(X, 1.0, 1.0, generations=30)
-    np.testing.assert_allclose(full, np.arange(1, 31) * np.trace(np.linalg.inv(X.T @ X)))
+    np.testing.assert_allclose(full, np.arange(31) * np.trace(np.linalg.inv(X.T @ X)))
     part = partial_regeneration_error(X, 0.5, 1.0, generations=200)
     omega_max = np.max(np.linalg.eigvals(np.linalg.solve(X.T @ X, X[:20].T @ X[:20])).real)
-    assert part[-1] <= part[0] * (1 + 2 * omega_max) / (1 - omega_max**2) * (1 + 1e-9)
+    assert part[-1] <= part[1] * (1 + 2 * omega_max) / (1 - omega_max**2) * (1 + 1e-9)
     assert np.all(np.diff(part) >= 0)
 
 
@@ -136,3 +138,30 @@ def test_bad_ids_and_modes_raise():
         simulate_partial_regeneration(X, 0.9, 1.0, generations=2)
     with pytest.raises(ValueError, match="eta"):
         partial_regeneration_error(X, 1.2, 1.0, generations=2)
+
+
+def _partial_loop_before_row_zero(X, eta, sigma, generations, replicas, seed):
+    """The loop of simulate_partial_regeneration before generation 0 became row 0 (rows were generations 1..n)."""
+    J, d = X.shape
+    m = int(round(eta * J))
+    rng = np.random.default_rng(seed)
+    w_star, pinv = np.ones(d), np.linalg.pinv(X)
+    Y = X @ w_star + sigma * rng.standard_normal((replicas, J))
+    w_hat = Y @ pinv.T
+    real_part = Y[:, m:] @ pinv[:, m:].T
+    out = np.empty((generations, replicas))
+    out[0] = ((w_hat - w_star) ** 2).sum(axis=1)
+    for i in range(1, generations):
+        Y_S = w_hat @ X[:m].T + sigma * rng.standard_normal((replicas, m))
+        w_hat = real_part + Y_S @ pinv[:, :m].T
+        out[i] = ((w_hat - w_star) ** 2).sum(axis=1)
+    return out
+
+
+@pytest.mark.parametrize("eta", [0.0, 0.5, 1.0])
+def test_partial_regeneration_rows_one_to_n_are_the_former_rows_bit_for_bit(eta):
+    """Adding row 0 (the truth) moved every generation down one row and left the random stream alone."""
+    X = np.random.default_rng(3).standard_normal((40, 3))
+    new = simulate_partial_regeneration(X, eta, 0.8, generations=6, replicas=9, seed=4)
+    assert new.shape == (7, 9) and np.all(new[0] == 0)
+    np.testing.assert_array_equal(new[1:], _partial_loop_before_row_zero(X, eta, 0.8, 6, 9, 4))

@@ -31,6 +31,8 @@ RETIRED = {
     r"\bW_S\b|W\^\{-1": r"G, G_S, the Gram matrices: W is chapter 1's weight matrix",
     r"g_n\(\\omega|g_\\infty|\bg_closed|\bg_limit": r"\Psi_n(\omega): g_k is the forgetting sequence",
     r"\\delta_\{?[in](?:-1)?\}? ?=|\\bar X\b": r"e_i, the error vector (delta is the ddof); x_j, the Gaussian samples",
+    r"\bT ?- ?d ?- ?1\b|\bT ?[<>]=? ?d\b|\bT x d\b|\bT=\d+, d=|\bT_(?:s|rows)\b|\biT\b|\bI_T\b"
+    r"|(?:simulate_regression|expected_errors|error_scale_np)\(\s*T\b": r"J, the rows of a regression design: T is the temperature",
 }
 PATTERN = re.compile("|".join(f"(?:{p})" for p in RETIRED))
 
@@ -48,11 +50,13 @@ def test_every_retired_spelling_is_caught():
     examples = [r"$r_{\max} = 0.1$", r"$r(N, n)$", r"\varphi_h(u)", r"p_T(k \mid x)", r"$\beta_j$",
                 "rate lambda_0", r"real fraction $\varphi$", r"$h^2/w$", r"{2\tau^2}", "tau=0.9",
                 r"\frac{1}{M}", "M_p(u)", r"$W_S$", r"W^{-1}", r"g_n(\omega)", r"$\delta_i = \hat w_i$",
-                r"$\bar X$"]
+                r"$\bar X$", r"\frac{\sigma^2 d}{T - d - 1}", "if T <= d + 1:", "expected_errors(T, d, sigma",
+                "editing_phase(T=400, d=4)", "T_s, d_s = 20, 5", r"all $iT$ rows", "``T x d``"]
     for example in examples:
         assert retired_uses(example), example
     assert not retired_uses(r"$\mathcal R_{\max}$, $\varphi(\zeta)$, $\omega_j$, $\Lambda_0$, $p_{\rm teacher}$, $T_{\rm c}$")
     assert not retired_uses(r"$\tau_T(p)$, $M = \lambda N$, $\hat W$, $g_k$, $\delta_{ij}$, $n - \delta$, $\bar x$")
+    assert not retired_uses(r"$J - d - 1$, expected_errors(J, d, sigma), $T < 1$, p^(1/T), T_c, T=0.8, T_{\rm c}")
 
 
 @pytest.mark.parametrize("path", sources(), ids=lambda p: str(p.relative_to(ROOT)))

@@ -6,7 +6,7 @@ import sympy as sp
 
 from collapse_utils.regression import simulate_regression
 from collapse_utils.theory.regression import (
-    T,
+    J,
     accumulate_error,
     accumulate_limit,
     d,
@@ -18,23 +18,27 @@ from collapse_utils.theory.regression import (
 )
 from stats_helpers import assert_mean_close
 
-T_ROWS, D, SIGMA, GENS, REPS = 20, 5, 1.5, 10, 20_000
+J_ROWS, D, SIGMA, GENS, REPS = 20, 5, 1.5, 10, 20_000
 
 
 @pytest.mark.parametrize("mode", ["replace", "accumulate"])
 def test_mean_test_error_matches_formula(mode):
-    """E||w_hat_n - w*||^2 = sigma^2 d n/(T-d-1) (replace) or sigma^2 d/(T-d-1) sum_{i<=n} 1/i^2 (accumulate)."""
-    errors = simulate_regression(T_ROWS, D, SIGMA, generations=GENS, mode=mode, replicas=REPS, seed=17)
-    assert errors.shape == (GENS, REPS)
-    assert_mean_close(errors, expected_errors(T_ROWS, D, SIGMA, GENS, mode), axis=1, what=mode)
+    """E||w_hat_n - w*||^2 = sigma^2 d n/(J-d-1) (replace) or sigma^2 d/(J-d-1) sum_{i<=n} 1/i^2 (accumulate).
+
+    Row n is generation n: row 0 is the truth w*, whose error is exactly 0 in simulation and theory."""
+    errors = simulate_regression(J_ROWS, D, SIGMA, generations=GENS, mode=mode, replicas=REPS, seed=17)
+    theory = expected_errors(J_ROWS, D, SIGMA, GENS, mode)
+    assert errors.shape == (GENS + 1, REPS) and theory.shape == (GENS + 1,)
+    assert np.all(errors[0] == 0) and theory[0] == 0
+    assert_mean_close(errors, theory, axis=1, what=mode)
 
 
 def test_generation_one_is_shared_and_covariance_invariance():
     """Both modes fit generation 1 on the same real labels; the Sigma-norm error does not depend on Sigma."""
     rep = simulate_regression(12, 3, 1.0, generations=4, mode="replace", replicas=50, seed=2)
     acc = simulate_regression(12, 3, 1.0, generations=4, mode="accumulate", replicas=50, seed=2)
-    np.testing.assert_allclose(rep[0], acc[0])
-    assert np.all(acc[1:] != rep[1:])
+    np.testing.assert_allclose(rep[:2], acc[:2])
+    assert np.all(acc[2:] != rep[2:])
     cov = np.array([[2.0, 0.5, 0.0], [0.5, 1.0, 0.2], [0.0, 0.2, 0.3]])
     with_cov = simulate_regression(12, 3, 1.0, generations=4, mode="replace", replicas=50, seed=2, cov=cov)
     np.testing.assert_allclose(with_cov, rep, rtol=1e-9)
@@ -42,20 +46,21 @@ def test_generation_one_is_shared_and_covariance_invariance():
 
 def test_sympy_derivation():
     """The inverse-chi-square mean (d = 1 inverse Wishart), the replace sum and the pi^2/6 limit."""
-    assert sp.simplify(inverse_chi2_mean() - 1 / (T - 2)) == 0
+    assert sp.simplify(inverse_chi2_mean() - 1 / (J - 2)) == 0
     assert sp.simplify(error_scale().subs(d, 1) - sigma**2 * inverse_chi2_mean()) == 0
     nn = sp.Symbol("n", positive=True, integer=True)
-    assert sp.simplify(replace_error(nn) - sigma**2 * d * nn / (T - d - 1)) == 0
+    assert sp.simplify(replace_error(nn) - sigma**2 * d * nn / (J - d - 1)) == 0
+    assert str(error_scale()) == "d*sigma**2/(J - d - 1)" and J.is_integer and J.is_positive
     assert sp.simplify(accumulate_limit() - sp.pi**2 / 6 * error_scale()) == 0
     assert sp.simplify(accumulate_error(3) - sp.Rational(49, 36) * error_scale()) == 0
-    np.testing.assert_allclose(expected_errors(20, 5, 1.0, 1, "accumulate"), 5 / 14)
+    np.testing.assert_allclose(expected_errors(20, 5, 1.0, 1, "accumulate"), [0, 5 / 14])
 
 
 @pytest.mark.parametrize(
     "kwargs, name",
     [
-        (dict(T=6, d=5), "T"),
-        (dict(T=20, d=0), "d"),
+        (dict(J=6, d=5), "J"),
+        (dict(J=20, d=0), "d"),
         (dict(sigma=0.0), "sigma"),
         (dict(sigma=-1.0), "sigma"),
         (dict(mode="mix"), "mode"),
@@ -67,10 +72,10 @@ def test_sympy_derivation():
     ],
 )
 def test_bad_input(kwargs, name):
-    args = dict(T=20, d=5, sigma=1.0, generations=3)
+    args = dict(J=20, d=5, sigma=1.0, generations=3)
     args.update(kwargs)
     with pytest.raises(ValueError, match=name):
-        simulate_regression(args.pop("T"), args.pop("d"), args.pop("sigma"), **args)
+        simulate_regression(args.pop("J"), args.pop("d"), args.pop("sigma"), **args)
     with pytest.raises(ValueError, match="mode"):
         expected_errors(20, 5, 1.0, 3, "mix")
 
@@ -97,5 +102,40 @@ def test_error_scale_numpy_twin_equals_the_sympy_expression():
     from collapse_utils.theory.core import numeric
     from collapse_utils.theory.regression import error_scale_np
 
-    Ts, ds, ss = np.meshgrid([4, 8, 20, 200], [1, 2, 5], [0.1, 1.0, 3.0], indexing="ij")
-    np.testing.assert_allclose(error_scale_np(Ts, ds, ss), numeric(error_scale(), [T, d, sigma])(Ts, ds, ss), rtol=1e-13)
+    Js, ds, ss = np.meshgrid([4, 8, 20, 200], [1, 2, 5], [0.1, 1.0, 3.0], indexing="ij")
+    np.testing.assert_allclose(error_scale_np(Js, ds, ss), numeric(error_scale(), [J, d, sigma])(Js, ds, ss), rtol=1e-13)
+
+
+def _loop_before_row_zero(J, d, sigma, generations, mode, replicas, seed, cov=None):
+    """The loop of simulate_regression before generation 0 became row 0 (rows were generations 1..n)."""
+    rng = np.random.default_rng(seed)
+    chol = None if cov is None else np.linalg.cholesky(np.asarray(cov, dtype=float))
+    sigma_mat = np.eye(d) if chol is None else chol @ chol.T
+    X = rng.standard_normal((replicas, J, d))
+    if chol is not None:
+        X = X @ chol.T
+    gram = np.matmul(X.transpose(0, 2, 1), X)
+    w_star = rng.standard_normal((replicas, d))
+    w_hat, xty_sum = w_star, np.zeros((replicas, d))
+    errors = np.empty((generations, replicas))
+    for i in range(1, generations + 1):
+        labels = np.einsum("rtd,rd->rt", X, w_hat) + sigma * rng.standard_normal((replicas, J))
+        xty = np.einsum("rtd,rt->rd", X, labels)
+        if mode == "replace":
+            w_hat = np.linalg.solve(gram, xty[..., None])[..., 0]
+        else:
+            xty_sum += xty
+            w_hat = np.linalg.solve(i * gram, xty_sum[..., None])[..., 0]
+        delta = w_hat - w_star
+        errors[i - 1] = np.einsum("rd,de,re->r", delta, sigma_mat, delta)
+    return errors
+
+
+@pytest.mark.parametrize("mode", ["replace", "accumulate"])
+@pytest.mark.parametrize("cov", [None, [[2, 1, 0], [1, 2, 0], [0, 0, 5]]])
+def test_rows_one_to_n_are_the_former_rows_bit_for_bit(mode, cov):
+    """Adding row 0 (the truth) moved every generation down one row and left the random stream alone."""
+    new = simulate_regression(20, 3, 0.7, generations=6, mode=mode, replicas=9, seed=5, cov=cov)
+    old = _loop_before_row_zero(20, 3, 0.7, 6, mode, 9, 5, cov)
+    assert new.shape == (7, 9) and np.all(new[0] == 0)
+    np.testing.assert_array_equal(new[1:], old)

@@ -216,7 +216,7 @@ def test_law_with_s0_refuses_a_huge_vocabulary_up_front():
         (lambda: run_loop(np.tile(np.arange(4), 30), np.arange(20) % 4, 4, order=2, generations=2, n_probes=10**12),
          "n_probes=1000000000000"),
         (lambda: run_loop(np.tile(np.arange(4), 30), np.arange(20) % 4, 4, order=10**12, generations=2), "order=1000000000000"),
-        (lambda: expected_errors(12, 10**12, 1.0, 3, "replace"), r"T must be >= d \+ 2 \(got T=12, d=1000000000000\)"),
+        (lambda: expected_errors(12, 10**12, 1.0, 3, "replace"), r"J must be >= d \+ 2 \(got J=12, d=1000000000000\)"),
     ],
 )
 def test_a_refusal_names_the_argument_that_makes_the_call_too_large(call, match):

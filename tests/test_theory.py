@@ -70,9 +70,11 @@ def test_one_symbol_table():
     assert sp.simplify(kde.n - core.n) == 0 and kde.n is editing.n is core.n is symbols.n
     assert stability.N is mixing.N is symbols.N
     assert stability.t is kde.t is symbols.t and forgetting.k is symbols.k
-    assert gaussian.sigma0 is kde.sigma0 and regression.sigma is editing.sigma
+    assert gaussian.sigma0 is kde.sigma0 and regression.sigma is editing.sigma and regression.J is symbols.J
+    assert symbols.J != symbols.T  # design rows J, temperature T
     assert temperature.lam is symbols.lam and stability.ratio is symbols.ratio and symbols.lam != symbols.ratio
     assert str(symbols.lam) != str(symbols.ratio)  # the real fraction and the ratio print differently
     assert stability.sigma is symbols.sigma_star and stability.sigma != regression.sigma
     # assumptions the closed forms rely on
     assert symbols.n.is_integer and symbols.n.is_positive and symbols.N.is_integer and symbols.t.is_nonnegative
+    assert symbols.J.is_integer and symbols.J.is_positive

@@ -31,23 +31,23 @@ def draw(s: Sketch, *, J: int, d: int, sigma: float, mode: str, seed: int = 0) -
         ax.plot([], [], color=THEORY_COLOR, lw=1, label="theory")
         ax.set(xlabel="generation $n$", ylabel="test error", xlim=(0.5, GENERATIONS + 0.5))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    T = J  # design rows: the chapter writes J, the library T
-    if T <= d + 1:
+    if J <= d + 1:
         s.text(ax, "invalid", 0.5, 0.5, f"need J > d + 1 (J = {J}, d = {d})", ha="center", va="center",
                transform=ax.transAxes)
         ax.set_ylim(0, 1)
         return
-    gens = np.arange(1, GENERATIONS + 1)
-    scale = float(error_scale_np(T, d, sigma))
+    gens = np.arange(1, GENERATIONS + 1)  # generation 0 is the truth, error 0: not drawn
+    scale = float(error_scale_np(J, d, sigma))
     for color, which in zip(PALETTE, MODES):
         if mode not in ("both", which):
             continue
-        errors = simulate_regression(T, d, sigma, generations=GENERATIONS, mode=which, replicas=REPLICAS, seed=seed)
-        s.band(ax, which, gens, errors, label=f"{which}, Monte Carlo", color=color)
-        s.plot(ax, which + " theory", gens, expected_errors(T, d, sigma, GENERATIONS, which), color=THEORY_COLOR, lw=1)
+        errors = simulate_regression(J, d, sigma, generations=GENERATIONS, mode=which, replicas=REPLICAS, seed=seed)
+        s.band(ax, which, gens, errors[1:], label=f"{which}, Monte Carlo", color=color)
+        s.plot(ax, which + " theory", gens, expected_errors(J, d, sigma, GENERATIONS, which)[1:], color=THEORY_COLOR,
+               lw=1)
     s.plot(ax, "ceiling", gens[[0, -1]], [np.pi**2 / 6 * scale] * 2, color=PALETTE[1], ls=":", lw=1,
            label=r"$\frac{\pi^2}{6}\,\sigma^2 d/(J-d-1)$")
     s.legend(ax, fontsize=8, loc="upper left")
-    # The scale of the closed forms sets the axis (the noisy band may leave it when T is close to d + 1).
+    # The scale of the closed forms sets the axis (the noisy band may leave it when J is close to d + 1).
     top = GENERATIONS * scale if mode != "accumulate" else np.pi**2 / 6 * scale
     ax.set_ylim(0, nice_ceiling(1.3 * top))

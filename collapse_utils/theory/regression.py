@@ -1,16 +1,20 @@
 """Replace or accumulate: test error of recursively refitted linear regression (Gerstgrasser et al. 2024).
 
-Fixed design ``X`` (``T x d``, i.i.d. rows ``N(0, Sigma)``, ``T > d + 1``), true
+Fixed design ``X`` (``J x d``, i.i.d. rows ``N(0, Sigma)``, ``J > d + 1``), true
 weights ``w*``, labels of generation ``i``: ``Y_i = X w_hat_{i-1} + E_i`` with
-``w_hat_0 = w*`` and ``E_i ~ N(0, sigma^2 I_T)``.  Writing ``e_i = w_hat_i - w*``:
+``w_hat_0 = w*`` and ``E_i ~ N(0, sigma^2 I_J)``.  Writing ``e_i = w_hat_i - w*``:
 
 * replace (fit on ``Y_i`` alone):  ``e_n = sum_{i<=n} X^+ E_i``;
-* accumulate (fit on all ``n T`` rows): ``e_n = e_{n-1} + X^+ E_n / n``.
+* accumulate (fit on all ``n J`` rows): ``e_n = e_{n-1} + X^+ E_n / n``.
 
 Since ``E_x[(x^T e)^2] = e^T Sigma e`` and
-``E tr(Sigma (X^T X)^{-1}) = d / (T - d - 1)`` (the inverse-Wishart mean), the expected
+``E tr(Sigma (X^T X)^{-1}) = d / (J - d - 1)`` (the inverse-Wishart mean), the expected
 test errors follow.  These formulas are the book's own derivation (after Dohmatob et
 al. 2024); Gerstgrasser et al. state the accumulate bound ``pi^2/6``.
+
+Generation 0 is the truth ``w*`` itself (test error 0): row ``n`` of a result is
+generation ``n``, as everywhere in the book.  The design has ``J`` rows (the paper's
+``T``; the book keeps ``T`` for the temperature).
 """
 
 from __future__ import annotations
@@ -20,13 +24,13 @@ import sympy as sp
 
 from ..validation import check_choice, check_int, check_memory, check_positive_float, check_positive_int, check_real
 from .core import numeric
-from .symbols import sigma
+from .symbols import J, sigma
 
 __all__ = [
     "A_acc",
+    "J",
     "N_real",
     "S_prev",
-    "T",
     "categorical_accumulate_S",
     "categorical_accumulate_factor",
     "categorical_accumulate_limit",
@@ -40,24 +44,24 @@ __all__ = [
     "sigma",
 ]
 
-T, d = sp.symbols("T d", positive=True, integer=True)
-_ARGS = (T, d, sigma)  # kept under a private name: expected_errors' parameters shadow the symbols
+d = sp.Symbol("d", positive=True, integer=True)
+_ARGS = (J, d, sigma)  # kept under a private name: expected_errors' parameters shadow the symbols
 _n = sp.Symbol("n", positive=True, integer=True)
 _i = sp.Symbol("i", positive=True, integer=True)
 
 
-def inverse_chi2_mean(dof: sp.Expr = T) -> sp.Expr:
+def inverse_chi2_mean(dof: sp.Expr = J) -> sp.Expr:
     """``E[1 / chi^2_dof] = 1 / (dof - 2)``: the ``d = 1`` case of the inverse-Wishart mean.
 
-    For general ``d``, ``X^T X ~ Wishart_d(Sigma, T)`` and
-    ``E[(X^T X)^{-1}] = Sigma^{-1} / (T - d - 1)``; with ``d = 1`` and ``Sigma = 1`` this is
-    ``E[1/chi^2_T] = 1/(T - 2)``, the Mellin moment of
-    ``collapse_utils.theory.gaussian.chi2_mellin_moment`` at ``s = -1`` (valid for ``T > 2``).
+    For general ``d``, ``X^T X ~ Wishart_d(Sigma, J)`` and
+    ``E[(X^T X)^{-1}] = Sigma^{-1} / (J - d - 1)``; with ``d = 1`` and ``Sigma = 1`` this is
+    ``E[1/chi^2_J] = 1/(J - 2)``, the Mellin moment of
+    ``collapse_utils.theory.gaussian.chi2_mellin_moment`` at ``s = -1`` (valid for ``J > 2``).
 
     Examples
     --------
     >>> inverse_chi2_mean(), inverse_chi2_mean(10)
-    (1/(T - 2), 1/8)
+    (1/(J - 2), 1/8)
     """
     from .gaussian import chi2_mellin_moment
 
@@ -65,76 +69,95 @@ def inverse_chi2_mean(dof: sp.Expr = T) -> sp.Expr:
 
 
 def error_scale() -> sp.Expr:
-    """``sigma^2 E tr(Sigma (X^T X)^{-1}) = sigma^2 d / (T - d - 1)``: the test error of one OLS fit.
+    """``sigma^2 E tr(Sigma (X^T X)^{-1}) = sigma^2 d / (J - d - 1)``: the test error of one OLS fit.
 
     Examples
     --------
-    >>> error_scale().subs({T: 12, d: 2, sigma: 1})
+    >>> error_scale().subs({J: 12, d: 2, sigma: 1})
     2/9
     """
-    return sigma**2 * d / (T - d - 1)
+    return sigma**2 * d / (J - d - 1)
 
 
 def replace_error(generations: sp.Expr = _n) -> sp.Expr:
-    """``E[test error]`` after ``n`` generations of *replace*: ``sigma^2 d n / (T - d - 1)``.
+    """``E[test error]`` after ``n`` generations of *replace*: ``sigma^2 d n / (J - d - 1)``.
 
     Examples
     --------
     >>> replace_error()  # grows linearly in n
-    d*n*sigma**2/(T - d - 1)
-    >>> replace_error(3).subs({T: 12, d: 2, sigma: 1})
+    d*n*sigma**2/(J - d - 1)
+    >>> replace_error(3).subs({J: 12, d: 2, sigma: 1})
     2/3
     """
     return sp.summation(error_scale(), (_i, 1, generations))
 
 
 def accumulate_error(generations: sp.Expr = _n) -> sp.Expr:
-    """``E[test error]`` after ``n`` generations of *accumulate*: ``sigma^2 d / (T - d - 1) sum_{i<=n} 1/i^2``.
+    """``E[test error]`` after ``n`` generations of *accumulate*: ``sigma^2 d / (J - d - 1) sum_{i<=n} 1/i^2``.
 
     Examples
     --------
-    >>> accumulate_error(3).subs({T: 12, d: 2, sigma: 1})  # (1 + 1/4 + 1/9) 2/9
+    >>> accumulate_error(3).subs({J: 12, d: 2, sigma: 1})  # (1 + 1/4 + 1/9) 2/9
     49/162
     """
     series = sp.summation(1 / _i**2, (_i, 1, generations))  # harmonic(n, 2)
     return error_scale() * series
 
 
-def expected_errors(T: int, d: int, sigma: float, generations: int, mode: str) -> np.ndarray:
-    """NumPy values of :func:`replace_error` or :func:`accumulate_error` for generations ``1..generations``.
+def expected_errors(J: int, d: int, sigma: float, generations: int, mode: str) -> np.ndarray:
+    """NumPy values of :func:`replace_error` or :func:`accumulate_error` for generations ``0..generations``.
 
-    The scale is :func:`error_scale_np` (checked against :func:`error_scale`); the partial sums ``sum_{i<=n} 1/i^2``
+    Row ``n`` is generation ``n``; row 0 is the truth ``w*``, whose test error is 0.  The scale is
+    :func:`error_scale_np` (checked against :func:`error_scale`); the partial sums ``sum_{i<=n} 1/i^2``
     are cumulated in NumPy (``harmonic(n, 2)`` has no NumPy printer).
+
+    Parameters
+    ----------
+    J : int
+        Rows of the design (samples per generation), ``J >= d + 2``.
+    d : int
+        Features.
+    sigma : float
+        Label-noise standard deviation, ``> 0``.
+    generations : int
+        Number of fitted models ``n``.
+    mode : {"replace", "accumulate"}
+        Data-reuse mode of :func:`collapse_utils.regression.simulate_regression`.
+
+    Returns
+    -------
+    ndarray, shape (generations + 1,)
+        ``E ||w_hat_n - w*||_Sigma^2`` for ``n = 0..generations``.
 
     Examples
     --------
-    >>> expected_errors(12, 2, 1.0, 3, "replace").tolist()  # sigma^2 d / (T - d - 1) = 2/9 per generation
-    [0.2222222222222222, 0.4444444444444444, 0.6666666666666666]
+    >>> expected_errors(12, 2, 1.0, 3, "replace").tolist()  # sigma^2 d / (J - d - 1) = 2/9 per generation
+    [0.0, 0.2222222222222222, 0.4444444444444444, 0.6666666666666666]
     """
     d = check_positive_int(d, "d")
-    T = check_int(T, "T")
-    if T < d + 2:
-        raise ValueError(f"T must be >= d + 2 (got T={T}, d={d})")
+    J = check_int(J, "J")
+    if J < d + 2:
+        raise ValueError(f"J must be >= d + 2 (got J={J}, d={d})")
     sigma = check_positive_float(sigma, "sigma")
     generations = check_positive_int(generations, "generations")
     mode = check_choice(mode, "mode", ("replace", "accumulate"))
-    check_memory(8 * 3 * generations, f"generations={generations}", "use fewer generations")
-    scale = float(error_scale_np(T, d, sigma))  # the NumPy twin of error_scale(): no lambdify per call
-    i = np.arange(1, generations + 1, dtype=float)
+    check_memory(8 * 3 * (generations + 1), f"generations={generations}", "use fewer generations")
+    scale = float(error_scale_np(J, d, sigma))  # the NumPy twin of error_scale(): no lambdify per call
+    i = np.arange(generations + 1, dtype=float)
     if mode == "replace":
         return scale * i
     if mode == "accumulate":
-        return scale * np.cumsum(1 / i**2)
+        return scale * np.cumsum(np.divide(1, i**2, out=np.zeros_like(i), where=i > 0))
     raise ValueError(f"mode must be 'replace' or 'accumulate', got {mode!r}")
 
 
 def accumulate_limit() -> sp.Expr:
-    """``lim_n`` of :func:`accumulate_error`: ``(pi^2 / 6) sigma^2 d / (T - d - 1)``.
+    """``lim_n`` of :func:`accumulate_error`: ``(pi^2 / 6) sigma^2 d / (J - d - 1)``.
 
     Examples
     --------
     >>> accumulate_limit()
-    pi**2*d*sigma**2/(6*(T - d - 1))
+    pi**2*d*sigma**2/(6*(J - d - 1))
     """
     return error_scale() * sp.summation(1 / _i**2, (_i, 1, sp.oo))
 
@@ -209,16 +232,16 @@ def categorical_accumulate_limit() -> sp.Expr:
     return 1 - (1 - S0) * sp.sin(sp.pi * x) / (sp.pi * x)
 
 
-def error_scale_np(T: object, d: object, sigma: object) -> np.ndarray:
-    """NumPy twin of :func:`error_scale`: ``sigma^2 d / (T - d - 1)`` (``tests/test_regression.py`` checks it).
+def error_scale_np(J: object, d: object, sigma: object) -> np.ndarray:
+    """NumPy twin of :func:`error_scale`: ``sigma^2 d / (J - d - 1)`` (``tests/test_regression.py`` checks it).
 
     Examples
     --------
     >>> float(error_scale_np(12, 2, 1.0))
     0.2222222222222222
     """
-    T, d, sigma = (np.asarray(v, dtype=float) for v in (T, d, sigma))
-    return sigma**2 * d / (T - d - 1)
+    J, d, sigma = (np.asarray(v, dtype=float) for v in (J, d, sigma))
+    return sigma**2 * d / (J - d - 1)
 
 
 __all__ += ["error_scale_np"]

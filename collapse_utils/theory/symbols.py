@@ -18,6 +18,7 @@ name            printed             meaning
 ``s_tilde``     \\tilde{s}           size of the truth's support
 ``p``           p                   probability of one token
 ``T``           T                   sampling temperature
+``J``           J                   rows of the regression design (samples per generation)
 ``lam``         lambda              real fraction of a generation's data, in [0, 1]
 ``ratio``       \\lambda             synthetic-to-real ratio ``M / N`` >= 0 (stability; not ``lam``)
 ``phi``         phi                 real fraction of a generation's data (curation, KDE)
@@ -35,6 +36,7 @@ import sympy as sp
 __all__ = [
     "N",
     "S0",
+    "J",
     "T",
     "k",
     "lam",
@@ -59,6 +61,7 @@ S0 = sp.Symbol("S_0", positive=True)
 s_tilde = sp.Symbol(r"\tilde{s}", positive=True)
 p = sp.Symbol("p", positive=True)
 T = sp.Symbol("T", positive=True)
+J = sp.Symbol("J", positive=True, integer=True)
 lam = sp.Symbol("lambda", nonnegative=True)
 ratio = sp.Symbol(r"\lambda", nonnegative=True)  # prints as lambda, but is not ``lam``
 phi = sp.Symbol("phi", positive=True)
