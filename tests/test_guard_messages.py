@@ -1,6 +1,6 @@
 """The messages of the resource guards say what is large and how to make it smaller.
 
-Every public numerical function that allocates (its valid call in ``fuzz_table.CALLS``) is called with the
+Every public numerical function that allocates (its valid call in ``fuzz_table.CALLS``) is called once with the
 memory limit at 0 and once with the work limit at 0, so that its first memory guard and its first
 work guard refuse the call.  Each refusal must read
 
