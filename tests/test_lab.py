@@ -266,9 +266,13 @@ def test_make_lab_server_writes_nothing_outside_the_repository(tmp_path: Path) -
                 _api(base, token, "/api/status")
                 break
             except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start: {proc.stderr.read().decode()[-3000:] if proc.poll() is not None else 'timeout'}")
-                time.sleep(0.2)
+                if time.monotonic() > deadline:
+                    pytest.fail("JupyterLab did not answer /api/status within 120 s")
+                try:  # wait for the server to exit, at most 0.2 s, then ask again
+                    proc.wait(timeout=0.2)
+                except subprocess.TimeoutExpired:
+                    continue
+                pytest.fail(f"JupyterLab did not start: {proc.stderr.read().decode()[-3000:]}")
         model = _api(base, token, f"/api/contents/{chapter.name}?type=notebook&content=1")
         kernel = _api(base, token, "/api/kernels", "POST", {"name": "python3"})
         code = "import matplotlib.pyplot as plt, ipywidgets\nplt.figure(); print('ran')"  # IPython, matplotlib, widgets
