@@ -9,6 +9,14 @@ before ``mutants/`` exists, it passes the patterns themselves.
     python tools/mutation.py run [--children N] [--survivors] [PATTERN ...]   # PATTERN as in mutmut
     # --survivors: test the survivors again too (after adding tests)
     python tools/mutation.py table [PATTERN ...]                # per-module figures (Markdown)
+    python tools/mutation.py survivors [PATTERN ...]            # the surviving mutants, with their diffs
+    python tools/mutation.py check [--mutants DIR] MUTANT [PYTEST-ARGS ...]  # do this tree's tests kill it?
+    # every command takes --sample FRACTION: only the seeded uniform sample of the mutants (in_sample)
+
+``check`` runs the tests of the current checkout (e.g. a new test, before mutmut has recorded it)
+against the mutated package in ``mutants/`` (put first on ``PYTHONPATH``), with
+``MUTANT_UNDER_TEST`` set: exit 0 means the mutant is killed.  The mutated package must come from
+the same source as the checkout's package, or the tests may fail for other reasons.
 
 Run it from the repository root.  ``table`` counts the verdicts stored in ``mutants/**.meta``;
 "run time" is the sum of the mutants' recorded durations (one worker at a time), so
@@ -19,7 +27,10 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import hashlib
 import json
+import math
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -49,16 +60,28 @@ def module_of(name: str) -> str:
     return name.split(".x", 1)[0].removeprefix("collapse_utils.")
 
 
-def pending(patterns: list[str], survivors: bool = False) -> list[str]:
+def in_sample(name: str, fraction: float) -> bool:
+    """Whether mutant ``name`` belongs to the seeded uniform sample of size ``fraction``.
+
+    A mutant is in the sample when a hash of its name, read as a number in [0, 1), is below
+    ``fraction``: each mutant is drawn independently with probability ``fraction``, the draw does
+    not depend on which mutants were run before, and a larger fraction contains a smaller one.
+    """
+    digest = hashlib.sha256(name.encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2.0**64 < fraction
+
+
+def pending(patterns: list[str], survivors: bool = False, fraction: float = 1.0) -> list[str]:
     again = (None, 2, 0) if survivors else (None, 2)
-    return [k for codes, _ in _metas() for k, v in codes.items() if _match(k, patterns) and v in again]
+    return [k for codes, _ in _metas() for k, v in codes.items()
+            if _match(k, patterns) and v in again and in_sample(k, fraction)]
 
 
-def run(patterns: list[str], children: int, survivors: bool = False) -> int:
+def run(patterns: list[str], children: int, survivors: bool = False, fraction: float = 1.0) -> int:
     if not MUTANTS.exists():
         names = patterns
     else:
-        names = pending(patterns, survivors)
+        names = pending(patterns, survivors, fraction)
         if not names:
             print("no mutant of", patterns or "the package", "is waiting for a result")
             return 0
@@ -66,11 +89,49 @@ def run(patterns: list[str], children: int, survivors: bool = False) -> int:
     return subprocess.call([str(MUTMUT), "run", "--max-children", str(children), *names])
 
 
-def table(patterns: list[str]) -> str:
+def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score interval (95 % by default) for a proportion of ``k`` successes in ``n`` trials."""
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def survivors(patterns: list[str], fraction: float = 1.0) -> str:
+    out = []
+    for codes, _ in _metas():
+        for k, v in codes.items():
+            if v == 0 and _match(k, patterns) and in_sample(k, fraction):
+                diff = subprocess.run([str(MUTMUT), "show", k], capture_output=True, text=True).stdout
+                lines = [x for x in diff.splitlines() if x.startswith(("+", "-")) and not x.startswith(("+++", "---"))]
+                out.append(f"## {k}\n" + "\n".join(lines))
+    return "\n".join(out)
+
+
+def check(mutant: str, pytest_args: list[str], mutants: Path = MUTANTS) -> int:
+    env = dict(os.environ, MUTANT_UNDER_TEST=mutant, PYTHONPATH=str(mutants.resolve()))
+    pytest = Path(sys.executable).with_name("pytest")  # not ``python -m``, which would put the checkout first
+    run = subprocess.run([str(pytest), "-p", "no:cacheprovider", "-q", "-x", *pytest_args], env=env,
+                         capture_output=True, text=True)
+    summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr
+    print(run.stdout[-3000:] if run.returncode else summary)
+    if run.returncode == 0:
+        verdict, code = "survived", 1
+    elif run.returncode == 1 and " failed" in summary and " error" not in summary:
+        verdict, code = "killed", 0
+    else:  # collection errors, no tests selected, ...
+        verdict, code = f"not judged (pytest exit code {run.returncode}: {summary})", 2
+    print(f"{mutant}: {verdict}")
+    return code
+
+
+def table(patterns: list[str], fraction: float = 1.0) -> str:
     rows: dict[str, Counter] = {}
     for codes, durations in _metas():
         for k, v in codes.items():
-            if not _match(k, patterns):
+            if not _match(k, patterns) or not in_sample(k, fraction):
                 continue
             row = rows.setdefault(module_of(k), Counter())
             status = STATUS.get(v, "other")
@@ -94,15 +155,28 @@ def table(patterns: list[str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["check"]:  # everything after the mutant's name goes to pytest unparsed
+        rest = argv[1:]
+        mutants = MUTANTS
+        if rest[:1] == ["--mutants"]:
+            mutants, rest = Path(rest[1]), rest[2:]
+        if not rest:
+            sys.exit("usage: mutation.py check [--mutants DIR] MUTANT [PYTEST-ARGS ...]")
+        return check(rest[0], rest[1:], mutants)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["run", "table"])
+    parser.add_argument("command", choices=["run", "table", "survivors"])
     parser.add_argument("patterns", nargs="*")
     parser.add_argument("--children", type=int, default=1, help="mutants tested at once (default 1)")
     parser.add_argument("--survivors", action="store_true", help="test the surviving mutants again too")
+    parser.add_argument("--sample", type=float, default=1.0, metavar="FRACTION",
+                        help="only the uniform sample of this fraction of the mutants (see in_sample)")
     args = parser.parse_intermixed_args(argv)
+    if not 0 < args.sample <= 1:
+        parser.error(f"--sample must lie in (0, 1], got {args.sample}")
     if args.command == "run":
-        return run(args.patterns, args.children, args.survivors)
-    print(table(args.patterns))
+        return run(args.patterns, args.children, args.survivors, args.sample)
+    print((survivors if args.command == "survivors" else table)(args.patterns, args.sample))
     return 0
 
 
