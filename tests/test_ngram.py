@@ -225,3 +225,84 @@ def test_loop_smoke_and_invariants():
     assert np.all(mixed.deviation[-1] < full.deviation[2])
     with pytest.raises(ValueError, match="real_fraction"):
         run_loop(train, held, voc.size, real_fraction=1.5)
+
+
+# ---------------------------------------------------------------- contracts at the edges
+def test_empty_and_concatenated_corpora_keep_their_documented_form(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(ValueError, match="empty.txt"):  # the message names the file that is empty
+        load_text(empty)
+    for corpus in (Corpus.from_ids([]), Corpus.concat([])):
+        assert len(corpus) == 0
+        assert all(a.dtype == np.int64 and a.size == 0 for a in (corpus.ids, corpus.segment, corpus.replica))
+    one = Corpus(np.array([0, 1, 2]), np.array([0, 1, 1]), np.zeros(3, np.int64))
+    np.testing.assert_array_equal(Corpus.concat([one]).segment, one.segment)  # concatenating one corpus is a no-op
+    parts = [Corpus.from_ids([0, 1]), one, Corpus.from_ids([2, 2], replica=1)]
+    seg = Corpus.concat(parts).segment
+    assert np.all(np.diff(seg) >= 0)  # non-decreasing, and no label shared by two parts
+    labels = np.split(seg, np.cumsum([len(p) for p in parts])[:-1])
+    assert all(set(a).isdisjoint(b) for i, a in enumerate(labels) for b in labels[i + 1 :])
+
+
+def test_codes_use_the_whole_int64_range_and_refuse_beyond():
+    """``R s^(l+1) < 2^62`` is the limit: s = 2, l = 60 fits (2^61), l = 61 does not (2^62)."""
+    ids = np.tile([0, 1], 40)
+    model = fit_ngram(ids, 60, 2)
+    assert model.distinct_ngrams().tolist() == [2]  # the two phases of the alternating text
+    with pytest.raises(ValueError, match="overflow"):
+        fit_ngram(ids, 61, 2)
+    assert context_codes(ids, 61, 2, np.array([61]))[0] == int("01" * 30 + "0", 2)  # s^l = 2^61 fits
+    with pytest.raises(ValueError, match="vocab_size"):
+        context_codes(ids, 62, 2, np.array([62]))
+
+
+def test_fit_names_the_corpus_and_the_window_it_needs():
+    with pytest.raises(ValueError, match="corpus"):
+        fit_ngram(np.zeros((2, 3), np.int64), 1, 3)
+    with pytest.raises(ValueError, match="= 3 tokens"):  # order 2 needs windows of 3 tokens
+        fit_ngram(np.array([0, 1]), 2, 3)
+
+
+def test_no_contexts_give_an_empty_result():
+    model = fit_ngram(np.array([0, 1, 0, 2]), 1, 3)
+    assert smoothed_probs(model, np.array([], np.int64)).shape == (0, 3)
+    probs, counts = mle_probs(model, np.array([], np.int64))
+    assert probs.shape == (0, 3) and counts.shape == (0,)
+
+
+def test_sample_starts_from_a_training_context_and_restarts_at_dead_ends():
+    """Trained on "ab" (l = 1) the only context is "a" and "b" is a dead end: every stream writes "a",
+    draws "b", and then restarts at every step from "a" (its context is not written), each time in a new
+    segment, so the corpus is "abbbb" with segments 0, 0, 1, 2, 3 and every window of a segment is "ab"."""
+    model = fit_ngram(np.array([0, 1]), 1, 2)
+    sample = sample_corpus(model, 5, seed=0)
+    assert sample.ids.tolist() == [0, 1, 1, 1, 1]
+    assert sample.segment.tolist() == [0, 0, 1, 2, 3] and sample.segment.dtype == np.int64
+    shortest = sample_corpus(model, 2, seed=0)  # length l + 1 is allowed
+    assert shortest.ids.tolist() == [0, 1]
+
+
+def test_mle_rows_of_a_replica_of_order_two():
+    """Replica 1 of a joint model of order 2 (keys r s^2 + h) has the rows of a model fitted on it alone."""
+    ids_a, ids_b = np.array([0, 1, 2, 0, 1, 1, 2]), np.array([2, 1, 0, 2, 1, 0, 0, 2, 2])
+    both = fit_ngram(Corpus.concat([Corpus.from_ids(ids_a), Corpus.from_ids(ids_b, replica=1)]), 2, 3)
+    alone = fit_ngram(ids_b, 2, 3)
+    probs, counts = mle_probs(both, np.arange(9), 1)
+    want, want_counts = mle_probs(alone, np.arange(9))
+    np.testing.assert_allclose(probs, want)
+    np.testing.assert_array_equal(counts, want_counts)
+    assert counts.sum() == ids_b.size - 2
+
+
+def test_scores_of_unseen_contexts_raise_no_warning():
+    """A held-out context never seen in training (``c(h) = nu(h) = 0``) falls back to the lower order quietly."""
+    import warnings
+
+    model = fit_ngram(np.array([0, 0, 1, 0, 0, 1]), 2, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = cross_entropy(model, np.array([2, 2, 2, 0, 2, 1]))
+        law = smoothed_probs(model, np.array([8]))
+    assert np.isfinite(loss).all()
+    np.testing.assert_allclose(law.sum(-1), 1.0)
