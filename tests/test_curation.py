@@ -157,3 +157,52 @@ def test_bad_input_raises(kwargs, match):
 def test_bad_time_raises():
     with pytest.raises(ValueError, match="t must"):
         reward_tilt(P, R, -1.0)
+
+
+def test_factor_is_exact_for_far_apart_rewards_and_outcomes_outside_the_support():
+    """Rewards 40 apart make the quadrature windows of the outcomes disjoint; an outcome outside the support of
+    ``p = (1, 0)`` with a reward 30 above it faces ``K - 1`` copies of outcome 0: ``H = K w / (w + K - 1)``."""
+    p = np.array([0.5, 0.5])
+    for K in (3, 4):
+        np.testing.assert_allclose(curation_factor(p, np.array([0.0, -40.0]), K), brute_force_factor(p, np.array([0.0, -40.0]), K), rtol=1e-10)
+    for K in (3, 10**6):
+        H = curation_factor(np.array([1.0, 0.0]), np.array([0.0, 30.0]), K)
+        np.testing.assert_allclose(H, [1.0, K / (1 + (K - 1) * np.exp(-30.0))], rtol=1e-11)
+
+
+def test_reward_tilt_keeps_outcomes_outside_the_support_at_zero():
+    import warnings
+
+    p0, r = np.array([0.5, 0.5, 0.0]), np.array([0.0, 1.0, 5.0])  # the best reward is outside the support
+    np.testing.assert_allclose(reward_tilt(p0, r, 1.0), [1 / (1 + np.e), np.e / (1 + np.e), 0.0], rtol=1e-13)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # t (r - max r) overflows to -inf quietly
+        np.testing.assert_array_equal(reward_tilt(p0, r, 1e308), [0.0, 1.0, 0.0])
+        np.testing.assert_array_equal(reward_tilt(np.full(3, 1 / 3), np.array([0.0, 1.0, 2.0]), 1e308), [0, 0, 1.0])
+
+
+def test_shapes_and_sizes_are_checked_with_the_argument_named():
+    with pytest.raises(ValueError, match="r must"):
+        expected_update(P, R[:3], 2)
+    with pytest.raises(ValueError, match="probs"):
+        curate_counts(P, R, 2, 5, np.random.default_rng(0))  # one model is a row: shape (1, s), not (s,)
+
+
+def test_simulation_records_the_support_of_every_replica():
+    p0 = np.array([0.5, 0.5, 0.0, 0.0])
+    res = simulate_curation(p0, R, K=2, n=10, generations=3, replicas=5, seed=0)
+    assert res.support.shape == res.entropy.shape == (4, 5)
+    assert res.support[0].tolist() == [2] * 5
+    np.testing.assert_array_equal(res.support, (res.probs > 0).sum(axis=2))
+
+
+def test_work_guard_counts_the_pairwise_choices_of_K2():
+    """K = 2 costs the ``s^2`` pairwise Bradley-Terry probabilities per step: 10 steps at s = 1000 are 1e7
+    exponentials, refused under a limit of 1e6 and accepted under 1e9."""
+    from collapse_utils.validation import limits
+
+    p, r = np.full(1000, 1e-3), np.linspace(0.0, 1.0, 1000)
+    with limits(work=1e6), pytest.raises(ValueError, match="generations=10"):
+        expected_trajectory(p, r, 2, generations=10)
+    with limits(work=1e9):
+        assert expected_trajectory(p, r, 2, generations=10).shape == (11, 1000)

@@ -16,10 +16,12 @@ import pytest
 
 import collapse_utils.validation as validation
 from collapse_utils.chains import collapse_times, simulate_chain
+from collapse_utils.curation import curate_counts, expected_trajectory, simulate_curation
 from collapse_utils.sampling import resample_counts, sample_categorical, sample_counts
 
 P = np.full(200, 1 / 200)
 ROWS = np.tile(P, (500, 1))
+REWARD = np.linspace(0.0, 1.0, 200)
 
 #: name -> (call, a size the refusal must mention)
 CALLS = {
@@ -37,6 +39,12 @@ CALLS = {
     "sample_counts-inverse-cdf": (lambda: sample_counts(ROWS, 100, np.random.default_rng(0)), "n=100"),
     "sample_categorical": (lambda: sample_categorical(ROWS, 1000, np.random.default_rng(0)), "size=1000"),
     "resample_counts": (lambda: resample_counts(np.full((500, 200), 5), 1000, np.random.default_rng(0)), "n=1000"),
+    "curate_counts": (lambda: curate_counts(ROWS[:200], REWARD, 3, 200, np.random.default_rng(0)), "replicas=200"),
+    "simulate_curation": (  # the recorded history of every replica is the largest allocation
+        lambda: simulate_curation(P, REWARD, K=2, n=20, generations=100, replicas=50, seed=0),
+        "generations=100",
+    ),
+    "expected_trajectory": (lambda: expected_trajectory(P, REWARD, 2, generations=2000), "generations=2000"),
     "resample_counts-urn": (lambda: resample_counts(np.ones((500, 200), int), 100, np.random.default_rng(0)), "n=100"),
 }
 
