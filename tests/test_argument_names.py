@@ -15,7 +15,7 @@ import re
 import pytest
 
 import collapse_utils.validation as validation
-from fuzz_table import BAD, CALLS, build, resolve
+from fuzz_table import BAD, CALLS, IDS, P, R, _model, build, resolve
 
 #: Calls left out: the transformer loop (minutes per call; tests/test_gpt.py) and figure helpers.
 SKIP = {"lm_loop.run_loop", "plotting.simplex_xy"}
@@ -27,6 +27,15 @@ MORE: dict[str, list[dict]] = {
         dict(p0=[0.5, 0.3, 0.2], n=10, generations=3, scheme="most-recent", window=2, temperature=0.8, seed=0),
     ],
     "chains.collapse_times": [dict(p0=[0.5, 0.5], n=5, replicas=3, max_generations=50, seed=0)],
+    "curation.simulate_curation": [dict(p0=P, r=R, K=3, n=10, generations=2, replicas=2, real_fraction=0.2, seed=0)],
+    "editing.token_edit": [dict(model=_model, ids=IDS[:20], threshold=0.5, top_k=2, beta=1.0, edit_fraction=0.5, seed=0)],
+    "editing.simulate_text_loop": [
+        dict(ids=IDS, heldout=IDS[:20], vocab_size=4, order=2, generations=2, mode="edited", replicas=2,
+             threshold=0.5, top_k=2, beta=1.0, edit_fraction=0.5, seed=0),
+        dict(ids=IDS, heldout=IDS[:20], vocab_size=4, order=2, generations=2, mode="real", replicas=2,
+             threshold=0.99, top_k=8, beta=1.5, edit_fraction=1.0, seed=0),
+    ],
+    "collapse_map.editing_phase": [dict(J=10, d=2, etas=[0.5], generations=2, replicas=2, sigma=0.5, seed=0)],
 }
 
 CALLS_BY_NAME = {name: [kwargs, *MORE.get(name, [])] for name, kwargs in CALLS.items() if name not in SKIP}

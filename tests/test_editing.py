@@ -165,3 +165,43 @@ def test_partial_regeneration_rows_one_to_n_are_the_former_rows_bit_for_bit(eta)
     new = simulate_partial_regeneration(X, eta, 0.8, generations=6, replicas=9, seed=4)
     assert new.shape == (7, 9) and np.all(new[0] == 0)
     np.testing.assert_array_equal(new[1:], _partial_loop_before_row_zero(X, eta, 0.8, 6, 9, 4))
+
+
+# ---------------------------------------------------------------- edges of the token rule and of the loop
+def test_token_edit_fires_strictly_above_the_threshold_with_each_replicas_own_model():
+    from collapse_utils.ngram import Corpus
+
+    cycle = np.tile([0, 1, 2, 3], 10)  # replica 0: every next token is certain
+    noise = np.random.default_rng(1).integers(0, 4, 400)  # replica 1: no next token above 1/2
+    model = fit_ngram(Corpus.concat([Corpus.from_ids(cycle), Corpus.from_ids(noise, replica=1)]), 1, 4)
+    _, mask = token_edit(model, cycle, threshold=0.5, seed=0)
+    assert mask[0, 1:].all() and not mask[1].any()
+    alone = fit_ngram(cycle, 1, 4)
+    p_real = smoothed_probs(alone, np.array([0]))[0, 1]  # p(1 | 0), the same for every position of the cycle
+    _, mask = token_edit(alone, cycle, threshold=float(p_real), seed=0)
+    assert not mask.any()  # a token exactly at the threshold is kept
+    with pytest.raises(ValueError, match="ids"):
+        token_edit(alone, cycle[:1], seed=0)  # no token has a context of length 1
+
+
+def test_text_loop_is_reproducible_and_explains_refusals():
+    ids = np.random.default_rng(0).integers(0, 4, 300)
+    runs = [simulate_text_loop(ids, ids[:80], 4, order=1, generations=2, edit_fraction=0.5, threshold=0.3, seed=7)
+            for _ in range(2)]
+    assert runs[0].edited[1:].min() > 0
+    np.testing.assert_array_equal(runs[0].edited, runs[1].edited)
+    np.testing.assert_array_equal(runs[0].cross_entropy, runs[1].cross_entropy)
+    with pytest.raises(ValueError, match="top_k is not used: mode='real' does not edit"):
+        simulate_text_loop(ids, ids[:80], 4, order=1, generations=1, mode="real", top_k=3)
+    with pytest.raises(ValueError, match="ids"):
+        simulate_text_loop(ids[:1], ids[:80], 4, order=1, generations=1)
+
+
+def test_design_errors_report_the_rows_left():
+    X = np.random.default_rng(0).standard_normal((10, 3))
+    with pytest.raises(ValueError, match="only 2 real rows"):  # eta = 0.8 regenerates 8 of 10 rows
+        simulate_partial_regeneration(X, 0.8, 1.0, generations=2)
+    with pytest.raises(ValueError, match="omega"):
+        partial_regeneration_factor(1.5, 2)
+    with pytest.raises(ValueError, match="generations"):
+        partial_regeneration_factor(0.5, 1.5)
