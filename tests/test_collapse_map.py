@@ -107,3 +107,50 @@ def test_synthetic_amount_phase_lies_below_the_books_bound():
     assert np.all(grid.collapsed == 0)  # a fixed real corpus of 20 or more samples is never a single token here
     with pytest.raises(ValueError, match="generations"):
         synthetic_amount_phase(P0, Ns=[20], ns=[1], generations=1, replicas=2)
+
+
+# ---------------------------------------------------------------- collapse flags, argument checks, work guards
+def test_temperature_phase_collapse_fraction_is_the_wright_fisher_probability():
+    """Two equally likely outcomes, n = 2 fresh samples, T = 1: a generation fixes one outcome with probability
+    1/2, so ``P(collapsed by generation 2) = 3/4`` and the TV distance to ``p0`` is 1/2 once collapsed."""
+    from stats_helpers import z_for
+
+    replicas = 4000
+    runs = [temperature_phase([0.5, 0.5], real_shares=[0.0], temperatures=[1.0], total=2, generations=2,
+                              replicas=replicas, seed=3) for _ in range(2)]
+    np.testing.assert_array_equal(runs[0].collapsed, runs[1].collapsed)  # the seed drives every replica
+    tol = z_for(2) * np.sqrt(0.75 * 0.25 / replicas)
+    assert abs(runs[0].collapsed[0, 0] - 0.75) <= tol
+    assert abs(runs[0].simulated[0, 0] - 0.375) <= tol / 2
+
+
+def test_curation_phase_flags_collapse_to_one_outcome():
+    """K = 30 candidates and a reward 50 higher for outcome 1: a kept sample is outcome 0 only if all 30
+    candidates are (2^-30), so every replica holds only outcome 1 after one generation."""
+    grid = curation_phase([0.5, 0.5], [0.0, 50.0], real_shares=[0.0], Ks=[30], n=10, generations=1, replicas=20, seed=0)
+    assert grid.collapsed.tolist() == [[1.0]]
+
+
+def test_editing_phase_flags_only_full_regeneration():
+    grid = editing_phase(J=10, d=2, etas=[0.5, 1.0], generations=2, replicas=2, seed=0)
+    np.testing.assert_array_equal(grid.collapsed, [[0.0, 1.0], [0.0, 1.0]])
+
+
+@pytest.mark.parametrize("shares", [[-0.1], [1.5], [[0.0, 0.5]]])
+def test_phase_grids_check_the_real_shares(shares):
+    with pytest.raises(ValueError, match="real_shares"):
+        temperature_phase([0.5, 0.5], real_shares=shares, temperatures=[1.0], total=4, generations=1, replicas=1, seed=0)
+    with pytest.raises(ValueError, match="real_shares"):
+        curation_phase([0.5, 0.5], [0.0, 1.0], real_shares=shares, Ks=[2], n=4, generations=1, replicas=1, seed=0)
+
+
+def test_phase_work_guards_grow_with_every_loop():
+    """The work estimates count every generation and every sample: refused under a limit 5 to 10 times below."""
+    from collapse_utils.validation import limits
+
+    with limits(work=1e5), pytest.raises(ValueError, match="generations=1000"):  # 1000 x 10 x 53 = 5.3e5
+        temperature_phase([0.5, 0.5], real_shares=[0.0], temperatures=[1.0], total=4, generations=1000, replicas=10)
+    with limits(work=1e4), pytest.raises(ValueError, match="n=1000"):  # 2 x 1000 x (2 + 2) + 4000 = 1.2e4
+        curation_phase([0.5, 0.5], [0.0, 1.0], real_shares=[0.0], Ks=[2], n=1000, generations=1, replicas=2)
+    with limits(work=1e4), pytest.raises(ValueError, match="generations=1000"):  # 1000 x 2 x 10 x 2 x 3 = 1.2e5
+        editing_phase(J=10, d=2, etas=[0.5], generations=1000, replicas=2)
