@@ -17,11 +17,16 @@ import pytest
 import collapse_utils.validation as validation
 from collapse_utils.chains import collapse_times, simulate_chain
 from collapse_utils.curation import curate_counts, expected_trajectory, simulate_curation
+from collapse_utils.editing import simulate_partial_regeneration, token_edit
+from collapse_utils.ngram import fit_ngram
+from collapse_utils.regression import simulate_regression
 from collapse_utils.sampling import resample_counts, sample_categorical, sample_counts
 
 P = np.full(200, 1 / 200)
 ROWS = np.tile(P, (500, 1))
 REWARD = np.linspace(0.0, 1.0, 200)
+TEXT = np.random.default_rng(0).integers(0, 4, 20_000)
+MODEL = fit_ngram(TEXT[:2000], 2, 4)
 
 #: name -> (call, a size the refusal must mention)
 CALLS = {
@@ -45,6 +50,19 @@ CALLS = {
         "generations=100",
     ),
     "expected_trajectory": (lambda: expected_trajectory(P, REWARD, 2, generations=2000), "generations=2000"),
+    "token_edit": (lambda: token_edit(MODEL, TEXT, threshold=0.3, seed=0), "x vocab_size=4"),
+    "simulate_partial_regeneration": (  # many generations: the error history is the largest allocation
+        lambda: simulate_partial_regeneration(
+            np.random.default_rng(0).standard_normal((10, 2)), 0.5, 1.0, generations=1000, replicas=250, seed=0
+        ),
+        "generations=1000",
+    ),
+    "simulate_regression-history": (
+        lambda: simulate_regression(J=10, d=2, sigma=1.0, generations=200, replicas=500, seed=0), "generations=200"
+    ),
+    "simulate_regression-designs": (
+        lambda: simulate_regression(J=1000, d=10, sigma=1.0, generations=1, replicas=100, seed=0), "J=1000"
+    ),
     "resample_counts-urn": (lambda: resample_counts(np.ones((500, 200), int), 100, np.random.default_rng(0)), "n=100"),
 }
 
