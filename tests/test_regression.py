@@ -139,3 +139,26 @@ def test_rows_one_to_n_are_the_former_rows_bit_for_bit(mode, cov):
     old = _loop_before_row_zero(20, 3, 0.7, 6, mode, 9, 5, cov)
     assert new.shape == (7, 9) and np.all(new[0] == 0)
     np.testing.assert_array_equal(new[1:], old)
+
+
+# ---------------------------------------------------------------- refusals: messages and work estimates
+def test_refusals_name_the_argument_and_the_bound():
+    with pytest.raises(ValueError, match=r"^cov must be symmetric"):
+        simulate_regression(J=10, d=2, sigma=1.0, generations=1, cov=[[1.0, 0.5], [0.0, 1.0]], seed=0)
+    with pytest.raises(ValueError, match=r"d \+ 1 = 3\b"):  # d = 2 needs J > 3
+        simulate_regression(J=3, d=2, sigma=1.0, generations=1, seed=0)
+    from collapse_utils.validation import limits
+
+    with limits(memory_bytes=0), pytest.raises(ValueError, match=r"a smaller J or d\b"):
+        simulate_regression(J=10, d=2, sigma=1.0, generations=1, seed=0)
+
+
+def test_work_estimate_counts_the_factorisations_and_the_design_products():
+    """Per generation a replica costs ``d^3 / 10 + 3 J d`` units: the d = 200 solve (8e5) is accepted under a
+    limit of 1e7, and 10 generations of 3 J d = 3e6 products at J = 1e5, d = 10 are refused under it."""
+    from collapse_utils.validation import limits
+
+    with limits(work=1e7):
+        simulate_regression(J=210, d=200, sigma=1.0, generations=1, seed=0)
+        with pytest.raises(ValueError, match="generations=10"):
+            simulate_regression(J=100_000, d=10, sigma=1.0, generations=10, seed=0)

@@ -121,3 +121,12 @@ def test_collapse_times_bad_input():
         collapse_times([0.5, 0.5], n=10, max_generations=0)
     with pytest.raises(ValueError, match="p0"):
         collapse_times([0.5, 0.6], n=10)
+
+
+def test_token_ids_refusal_says_what_was_given():
+    from collapse_utils.validation import check_token_ids
+
+    with pytest.raises(ValueError, match="ids must be an array of integer token ids, got a string"):
+        check_token_ids("abc", "ids", 5)
+    with pytest.raises(ValueError, match="got dtype float64"):
+        check_token_ids(np.array([0.0, 1.0]), "ids", 5)
