@@ -154,11 +154,14 @@ def test_refusals_name_the_argument_and_the_bound():
 
 
 def test_work_estimate_counts_the_factorisations_and_the_design_products():
-    """Per generation a replica costs ``d^3 / 10 + 3 J d`` units: the d = 200 solve (8e5) is accepted under a
-    limit of 1e7, and 10 generations of 3 J d = 3e6 products at J = 1e5, d = 10 are refused under it."""
+    """A replica costs ``J d^2 / 10`` units once and ``d^3 / 10 + 3 J d`` per generation: under a limit of 1e7,
+    the d = 200 solve (8e5) is accepted, 10 generations of 3 J d = 3e6 at J = 1e5, d = 10 are refused, and so
+    is the J d^2 / 10 = 2.7e7 of J = 3000, d = 300."""
     from collapse_utils.validation import limits
 
     with limits(work=1e7):
         simulate_regression(J=210, d=200, sigma=1.0, generations=1, seed=0)
         with pytest.raises(ValueError, match="generations=10"):
             simulate_regression(J=100_000, d=10, sigma=1.0, generations=10, seed=0)
+        with pytest.raises(ValueError, match="J=3000"):  # the design products J d^2 / 10 = 2.7e7
+            simulate_regression(J=3000, d=300, sigma=1.0, generations=1, seed=0)
