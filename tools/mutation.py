@@ -26,6 +26,7 @@ Run it from the repository root.  ``table`` counts the verdicts stored in ``muta
 from __future__ import annotations
 
 import argparse
+import fcntl
 import fnmatch
 import hashlib
 import json
@@ -38,6 +39,7 @@ from pathlib import Path
 
 MUTANTS = Path("mutants")
 MUTMUT = Path(sys.executable).with_name("mutmut")
+CHECKED = "checked.json"
 #: mutmut's exit codes (mutmut/stats.py) grouped into the columns of the table.
 STATUS = {None: "not checked", 0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests",
           2: "interrupted", 34: "skipped", 36: "timeout", -24: "timeout", 24: "timeout", 152: "timeout",
@@ -124,7 +126,26 @@ def check(mutant: str, pytest_args: list[str], mutants: Path = MUTANTS) -> int:
     else:  # collection errors, no tests selected, ...
         verdict, code = f"not judged (pytest exit code {run.returncode}: {summary})", 2
     print(f"{mutant}: {verdict}")
+    if code == 0:  # remembered, so that ``table`` counts it (mutmut records it on its next run over it)
+        with open(mutants / CHECKED, "a+") as record:  # several checks may run at once: lock the file
+            fcntl.flock(record, fcntl.LOCK_EX)
+            record.seek(0)
+            known = json.loads(record.read() or "{}")
+            known[mutant] = {"killed by": pytest_args, "commit": _head()}
+            record.seek(0)
+            record.truncate()
+            record.write(json.dumps(known, indent=1, sort_keys=True))
     return code
+
+
+def _head() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+
+
+def checked(mutants: Path = MUTANTS) -> dict[str, dict]:
+    """Mutants that ``check`` saw killed by the tests of a checkout (``mutants/checked.json``)."""
+    record = mutants / CHECKED
+    return json.loads(record.read_text()) if record.exists() else {}
 
 
 EQUIVALENTS = Path(__file__).with_name("mutation-equivalents")
@@ -152,7 +173,7 @@ def table(patterns: list[str], fraction: float = 1.0) -> str:
     """Per-module verdicts.  "score" is killed / (killed + survived + no tests - equivalent), timeouts
     counted as killed (the mutant made a test hang); the total row gives its 95 % Wilson interval, which
     with ``--sample`` estimates the score of the whole package."""
-    same = equivalents()
+    same, by_check = equivalents(), checked()
     rows: dict[str, Counter] = {}
     for codes, durations in _metas():
         for k, v in codes.items():
@@ -162,10 +183,14 @@ def table(patterns: list[str], fraction: float = 1.0) -> str:
             status = STATUS.get(v, "other")
             row["mutants"] += 1
             row[status if status in COLUMNS else "other"] += 1
-            if status in ("survived", "no tests") and k in same:
+            if status in ("survived", "no tests", "not checked") and k in by_check:
+                row[status] -= 1
+                row["killed"] += 1
+                row["killed by check"] += 1
+            elif status in ("survived", "no tests") and k in same:
                 row["equivalent"] += 1
             row["seconds"] += durations.get(k, 0.0) if v is not None else 0.0
-    head = COLUMNS[:3] + ["equivalent"] + COLUMNS[3:]
+    head = COLUMNS[:2] + ["killed by check", "survived", "equivalent"] + COLUMNS[3:]
     lines = ["| module | " + " | ".join(head) + " | killed / (killed + survived) | score over non-equivalent "
              "| run time | mutants/min |", "| --- " * (len(head) + 5) + "|"]
     total = Counter()
