@@ -40,6 +40,8 @@ from pathlib import Path
 MUTANTS = Path("mutants")
 MUTMUT = Path(sys.executable).with_name("mutmut")
 CHECKED = "checked.json"
+#: A mutant that exists whatever the source: a sampled first run tests it to make mutmut build the mutants.
+FIRST = "collapse_utils.validation.x_check_probs__mutmut_1"
 #: mutmut's exit codes (mutmut/stats.py) grouped into the columns of the table.
 STATUS = {None: "not checked", 0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests",
           2: "interrupted", 34: "skipped", 36: "timeout", -24: "timeout", 24: "timeout", 152: "timeout",
@@ -80,9 +82,11 @@ def pending(patterns: list[str], survivors: bool = False, fraction: float = 1.0)
 
 
 def run(patterns: list[str], children: int, survivors: bool = False, fraction: float = 1.0) -> int:
-    if not MUTANTS.exists():
+    if not MUTANTS.exists() and fraction == 1:
         names = patterns
     else:
+        if not MUTANTS.exists():  # mutmut makes the mutants (and their names) on its first run: test one
+            subprocess.call([str(MUTMUT), "run", "--max-children", str(children), FIRST])
         names = pending(patterns, survivors, fraction)
         if not names:
             print("no mutant of", patterns or "the package", "is waiting for a result")
