@@ -130,12 +130,12 @@ def check(mutant: str, pytest_args: list[str], mutants: Path = MUTANTS) -> int:
     else:  # collection errors, no tests selected, ...
         verdict, code = f"not judged (pytest exit code {run.returncode}: {summary})", 2
     print(f"{mutant}: {verdict}")
-    if code == 0:  # remembered, so that ``table`` counts it (mutmut records it on its next run over it)
+    if code in (0, 1):  # remembered, so that ``table`` counts it (mutmut records it on its next run over it)
         with open(mutants / CHECKED, "a+") as record:  # several checks may run at once: lock the file
             fcntl.flock(record, fcntl.LOCK_EX)
             record.seek(0)
             known = json.loads(record.read() or "{}")
-            known[mutant] = {"killed by": pytest_args, "commit": _head()}
+            known[mutant] = {"verdict": "killed" if code == 0 else "survived", "tests": pytest_args, "commit": _head()}
             record.seek(0)
             record.truncate()
             record.write(json.dumps(known, indent=1, sort_keys=True))
@@ -146,10 +146,11 @@ def _head() -> str:
     return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 
 
-def checked(mutants: Path = MUTANTS) -> dict[str, dict]:
-    """Mutants that ``check`` saw killed by the tests of a checkout (``mutants/checked.json``)."""
+def checked(mutants: Path = MUTANTS) -> dict[str, str]:
+    """The verdicts of ``check`` (``mutants/checked.json``): mutant -> "killed" or "survived"."""
     record = mutants / CHECKED
-    return json.loads(record.read_text()) if record.exists() else {}
+    known = json.loads(record.read_text()) if record.exists() else {}
+    return {k: v.get("verdict", "killed") for k, v in known.items()}
 
 
 EQUIVALENTS = Path(__file__).with_name("mutation-equivalents")
@@ -187,11 +188,16 @@ def table(patterns: list[str], fraction: float = 1.0) -> str:
             status = STATUS.get(v, "other")
             row["mutants"] += 1
             row[status if status in COLUMNS else "other"] += 1
-            if status in ("survived", "no tests", "not checked") and k in by_check:
+            if status in ("survived", "no tests", "not checked") and by_check.get(k) == "killed":
                 row[status] -= 1
                 row["killed"] += 1
                 row["killed by check"] += 1
-            elif status in ("survived", "no tests") and k in same:
+                status = "killed"
+            elif status == "not checked" and by_check.get(k) == "survived":  # the check's tests only
+                row[status] -= 1
+                row["survived"] += 1
+                status = "survived"
+            if status in ("survived", "no tests") and k in same:
                 row["equivalent"] += 1
             row["seconds"] += durations.get(k, 0.0) if v is not None else 0.0
     head = COLUMNS[:2] + ["killed by check", "survived", "equivalent"] + COLUMNS[3:]
