@@ -130,3 +130,14 @@ def test_token_ids_refusal_says_what_was_given():
         check_token_ids("abc", "ids", 5)
     with pytest.raises(ValueError, match="got dtype float64"):
         check_token_ids(np.array([0.0, 1.0]), "ids", 5)
+
+
+def test_an_unused_argument_equal_to_its_default_passes_only_with_the_defaults_type():
+    from collapse_utils.validation import check_unused
+
+    check_unused(float("0.99"), "threshold", 0.99, "mode='real' does not edit")  # equal, another float object
+    check_unused(None, "n_real", None, "no real data")
+    with pytest.raises(ValueError, match="threshold is not used"):
+        check_unused(0.5, "threshold", 0.99, "mode='real' does not edit")
+    with pytest.raises(ValueError, match="edit_fraction is not used"):  # 1 == 1.0, but the int was set on purpose
+        check_unused(1, "edit_fraction", 1.0, "mode='real' does not edit")
