@@ -179,6 +179,11 @@ def test_text_loop_is_reproducible_and_explains_refusals():
         simulate_text_loop(ids, ids[:80], 4, order=1, generations=1, mode="real", top_k=3)
     with pytest.raises(ValueError, match="ids"):
         simulate_text_loop(ids[:1], ids[:80], 4, order=1, generations=1)
+    for bad in ("abcd", [0.5, 1.5]):  # the message starts with the argument ("token ids" alone would not say which)
+        with pytest.raises(ValueError, match=r"^ids must"):
+            simulate_text_loop(bad, ids[:80], 4, order=1, generations=1)
+        with pytest.raises(ValueError, match=r"^heldout must"):
+            simulate_text_loop(ids, bad, 4, order=1, generations=1)
 
 
 def test_design_errors_report_the_rows_left():
