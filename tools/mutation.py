@@ -127,7 +127,32 @@ def check(mutant: str, pytest_args: list[str], mutants: Path = MUTANTS) -> int:
     return code
 
 
+EQUIVALENTS = Path(__file__).with_name("mutation-equivalents")
+#: Categories of ``EQUIVALENTS`` lines that are listed for the record but still count as survivors.
+NOT_EQUIVALENT = ("guard precision",)
+
+
+def equivalents(folder: Path = EQUIVALENTS) -> dict[str, str]:
+    """Mutants judged equivalent: ``name  category: reason`` lines of ``folder/*.txt`` (``#`` comments).
+
+    Lines whose category is in :data:`NOT_EQUIVALENT` are left out: those mutants change behaviour.
+    """
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob("*.txt")):
+        for line in path.read_text().splitlines():
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            name, _, why = line.strip().partition(" ")
+            if not why.strip().startswith(NOT_EQUIVALENT):
+                found[name] = why.strip()
+    return found
+
+
 def table(patterns: list[str], fraction: float = 1.0) -> str:
+    """Per-module verdicts.  "score" is killed / (killed + survived + no tests - equivalent), timeouts
+    counted as killed (the mutant made a test hang); the total row gives its 95 % Wilson interval, which
+    with ``--sample`` estimates the score of the whole package."""
+    same = equivalents()
     rows: dict[str, Counter] = {}
     for codes, durations in _metas():
         for k, v in codes.items():
@@ -137,19 +162,28 @@ def table(patterns: list[str], fraction: float = 1.0) -> str:
             status = STATUS.get(v, "other")
             row["mutants"] += 1
             row[status if status in COLUMNS else "other"] += 1
+            if status in ("survived", "no tests") and k in same:
+                row["equivalent"] += 1
             row["seconds"] += durations.get(k, 0.0) if v is not None else 0.0
-    lines = ["| module | " + " | ".join(COLUMNS) + " | killed / (killed + survived) | run time | mutants/min |",
-             "| --- " * (len(COLUMNS) + 4) + "|"]
+    head = COLUMNS[:3] + ["equivalent"] + COLUMNS[3:]
+    lines = ["| module | " + " | ".join(head) + " | killed / (killed + survived) | score over non-equivalent "
+             "| run time | mutants/min |", "| --- " * (len(head) + 5) + "|"]
     total = Counter()
     for module in sorted(rows) + ["total"]:
         row = rows[module] if module != "total" else total
         if module != "total":
             total.update(row)
         tested = row["killed"] + row["survived"]
-        score = f"{100 * row['killed'] / tested:.1f} %" if tested else "-"
+        raw = f"{100 * row['killed'] / tested:.1f} %" if tested else "-"
+        killed = row["killed"] + row["timeout"]
+        judged = killed + row["survived"] + row["no tests"] - row["equivalent"]
+        score = f"{100 * killed / judged:.1f} %" if judged else "-"
+        if module == "total" and judged:
+            low, high = wilson(killed, judged)
+            score += f" (95 %: {100 * low:.1f} to {100 * high:.1f} %)"
         ran = row["mutants"] - row["not checked"] - row["no tests"]
         speed = f"{60 * ran / row['seconds']:.0f}" if row["seconds"] else "-"
-        cells = [str(row[c]) for c in COLUMNS] + [score, f"{row['seconds'] / 60:.1f} min", speed]
+        cells = [str(row[c]) for c in head] + [raw, score, f"{row['seconds'] / 60:.1f} min", speed]
         lines.append(f"| {module} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
