@@ -17,9 +17,13 @@ import pytest
 import collapse_utils.validation as validation
 from collapse_utils.chains import collapse_times, simulate_chain
 from collapse_utils.sampling import resample_counts, sample_categorical, sample_counts
+from collapse_utils.theory.core import iterate_affine
+from collapse_utils.theory.forgetting import g_sequence
+from collapse_utils.theory.mixing import most_balanced_split, random_past_V
 
 P = np.full(200, 1 / 200)
 ROWS = np.tile(P, (500, 1))
+HISTOGRAMS = np.random.default_rng(0).multinomial(1000, np.full(6, 1 / 6), size=200)
 
 #: name -> (call, a size the refusal must mention)
 CALLS = {
@@ -38,6 +42,11 @@ CALLS = {
     "sample_categorical": (lambda: sample_categorical(ROWS, 1000, np.random.default_rng(0)), "size=1000"),
     "resample_counts": (lambda: resample_counts(np.full((500, 200), 5), 1000, np.random.default_rng(0)), "n=1000"),
     "resample_counts-urn": (lambda: resample_counts(np.ones((500, 200), int), 100, np.random.default_rng(0)), "n=100"),
+    # theory: the closed forms that allocate
+    "theory.iterate_affine": (lambda: iterate_affine(0.5 * np.eye(2), [1.0, 1.0], [0.0, 0.0], 5000), "steps=5000"),
+    "theory.g_sequence": (lambda: g_sequence(20_000), "k_max=20000"),
+    "theory.random_past_V": (lambda: random_past_V(10**6, 10), "generations=1000000"),
+    "theory.most_balanced_split": (lambda: most_balanced_split(HISTOGRAMS), "200 histograms"),
 }
 
 
