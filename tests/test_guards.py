@@ -21,12 +21,16 @@ from collapse_utils.editing import simulate_partial_regeneration, token_edit
 from collapse_utils.ngram import fit_ngram
 from collapse_utils.regression import simulate_regression
 from collapse_utils.sampling import resample_counts, sample_categorical, sample_counts
+from collapse_utils.theory.core import iterate_affine
+from collapse_utils.theory.forgetting import g_sequence
+from collapse_utils.theory.mixing import most_balanced_split, random_past_V
 
 P = np.full(200, 1 / 200)
 ROWS = np.tile(P, (500, 1))
 REWARD = np.linspace(0.0, 1.0, 200)
 TEXT = np.random.default_rng(0).integers(0, 4, 20_000)
 MODEL = fit_ngram(TEXT[:2000], 2, 4)
+HISTOGRAMS = np.random.default_rng(0).multinomial(1000, np.full(6, 1 / 6), size=200)
 
 #: name -> (call, a size the refusal must mention)
 CALLS = {
@@ -64,6 +68,11 @@ CALLS = {
         lambda: simulate_regression(J=1000, d=10, sigma=1.0, generations=1, replicas=100, seed=0), "J=1000"
     ),
     "resample_counts-urn": (lambda: resample_counts(np.ones((500, 200), int), 100, np.random.default_rng(0)), "n=100"),
+    # theory: the closed forms that allocate
+    "theory.iterate_affine": (lambda: iterate_affine(0.5 * np.eye(2), [1.0, 1.0], [0.0, 0.0], 5000), "steps=5000"),
+    "theory.g_sequence": (lambda: g_sequence(20_000), "k_max=20000"),
+    "theory.random_past_V": (lambda: random_past_V(10**6, 10), "generations=1000000"),
+    "theory.most_balanced_split": (lambda: most_balanced_split(HISTOGRAMS), "200 histograms"),
 }
 
 
