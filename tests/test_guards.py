@@ -17,9 +17,14 @@ import pytest
 import collapse_utils.validation as validation
 from collapse_utils.chains import collapse_times, simulate_chain
 from collapse_utils.sampling import resample_counts, sample_categorical, sample_counts
+from collapse_utils.distillation import occupancy
+from collapse_utils.temperature import fixed_points
+from collapse_utils.unlearning import log_likelihood, logistic_data
+from collapse_utils.wright_fisher import transition_matrix
 
 P = np.full(200, 1 / 200)
 ROWS = np.tile(P, (500, 1))
+DATA = logistic_data(1.0, 2000, seed=0)
 
 #: name -> (call, a size the refusal must mention)
 CALLS = {
@@ -38,6 +43,11 @@ CALLS = {
     "sample_categorical": (lambda: sample_categorical(ROWS, 1000, np.random.default_rng(0)), "size=1000"),
     "resample_counts": (lambda: resample_counts(np.full((500, 200), 5), 1000, np.random.default_rng(0)), "n=1000"),
     "resample_counts-urn": (lambda: resample_counts(np.ones((500, 200), int), 100, np.random.default_rng(0)), "n=100"),
+    # the grids and matrices of the deterministic models
+    "fixed_points": (lambda: fixed_points(P, T=[0.5, 2.0], lam=np.linspace(0, 1, 200), max_iter=3), r"lam \(200\)"),
+    "transition_matrix": (lambda: transition_matrix(400), "n=400"),
+    "log_likelihood": (lambda: log_likelihood(np.linspace(-2, 2, 300), DATA), r"theta \(300 values\)"),
+    "occupancy": (lambda: occupancy(np.zeros((10, 2)), cells=400), "cells=400"),
 }
 
 
