@@ -85,3 +85,15 @@ def test_numpy_twin_of_the_mixed_recursion_equals_the_sympy_derivation():
                 for twin, ref in zip(th.mixed_recursion_np(h, n, w), exact):
                     np.testing.assert_allclose(twin, np.asarray(ref(h, n, w), dtype=float).reshape(twin.shape),
                                                rtol=1e-12, atol=1e-15)
+
+
+def test_ise_work_guard_counts_the_pairs():
+    """kde_ise costs n^2 / 2 kernel evaluations per replica: refused at a quarter of that, accepted at four times."""
+    from collapse_utils.validation import limits
+
+    x = np.random.default_rng(0).standard_normal((2, 300))
+    pairs = 2 * 300**2 / 2
+    with limits(work=pairs / 4), pytest.raises(ValueError, match="n=300"):
+        kde_ise(x, 0.3)
+    with limits(work=4 * pairs):
+        assert kde_ise(x, 0.3).shape == (2,)
