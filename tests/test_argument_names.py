@@ -33,6 +33,10 @@ MORE: dict[str, list[dict]] = {
         dict(mu_star=0.0, sigma_star=1.0, n_real=10, lam=0.5, generations=3, model="mean-variance",
              mu_init=0.0, sigma_init=1.0, seed=0),
     ],
+    "kde.simulate_kde": [dict(n=10, h=0.3, generations=2, replicas=2, ise=False, seed=0)],
+    "distillation.train_student": [
+        dict(x=np.zeros((3, 2)), soft_labels=np.full((3, 3), 1 / 3), features=3, width=1.0, l2=1e-3, iterations=3),
+    ],
     "distillation.invert": [dict(teacher=_teacher, budget=4, steps=2, diversity=1.0, length=0.6, seed=0)],
     "unlearning.exact_posterior_grid": [dict(data=_data, grid=np.linspace(-3, 3, 50), prior_sd=1.0)],
     "unlearning.eubo": [dict(q=_post, loglik=lambda t: -np.asarray(t) ** 2, full=_post, floor=-5.0)],

@@ -285,3 +285,29 @@ def test_unlearn_eubo_runs_without_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         un.unlearn_eubo(lambda t: -0.5 * np.asarray(t) ** 2, full)
+
+
+def test_student_features_are_gaussian_bumps_and_a_bias():
+    """Student.probs = softmax(features @ weights), features exp(-|x - c|^2 / (2 width^2)) and a constant 1."""
+    rng = np.random.default_rng(3)
+    centres, x = dist.grid_points(3), rng.uniform(-3, 3, (5, 2))
+    weights = rng.normal(size=(centres.shape[0] + 1, 3))
+    student = dist.Student(weights, centres, 0.7)
+    phi = np.exp(-((x[:, None, :] - centres[None]) ** 2).sum(-1) / (2 * 0.7**2))
+    logits = np.c_[phi, np.ones(5)] @ weights
+    expected = np.exp(logits - logits.max(1, keepdims=True))
+    np.testing.assert_allclose(student.probs(x), expected / expected.sum(1, keepdims=True), rtol=1e-12)
+
+
+def test_diverging_student_is_reported_without_warnings():
+    """Too large a learning rate: a ValueError naming the student's weights and the remedy, no RuntimeWarning first."""
+    import warnings
+
+    x = np.random.default_rng(0).uniform(-3, 3, (40, 2))
+    labels = np.full((40, 3), 1 / 3)
+    labels[:, 0] += 0.5
+    labels /= labels.sum(1, keepdims=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="the student's weights .*use a learning_rate below"):
+            dist.train_student(x, labels, learning_rate=1e6, iterations=400)

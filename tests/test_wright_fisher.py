@@ -154,7 +154,7 @@ def test_work_guard_counts_a_matrix_vector_product_per_generation(n, generations
     from collapse_utils.validation import limits
 
     work = (n + 1) ** 2 * generations
-    with limits(work=work / 4), pytest.raises(ValueError, match=f"n={n}"):
+    with limits(work=work / 4), pytest.raises(ValueError, match=f"^n={n} and generations={generations} needs"):
         collapse_cdf(0.3, n, generations)
     with limits(work=4 * work):
         assert collapse_cdf(0.3, n, generations).shape == (generations + 1,)
@@ -176,7 +176,16 @@ def test_work_guard_counts_the_linear_solve(func, monkeypatch):
     monkeypatch.setattr(wf, "_first_law", stop)
     monkeypatch.setattr(wf, "_fundamental_solve", stop)
     n = 20_000
-    with limits(memory_bytes=1e13, work=n**3 / 10 / 4), pytest.raises(ValueError, match=f"n={n}"):
+    with limits(memory_bytes=1e13, work=n**3 / 10 / 4), pytest.raises(ValueError, match=f"^n={n} needs"):
         func(0.3, n)
     with limits(memory_bytes=1e13, work=4 * n**3 / 10), pytest.raises(Reached):
         func(0.3, n)
+
+
+def test_diffusion_time_takes_n_one_and_refuses_shapes_that_do_not_broadcast():
+    """n = 1 is a valid sample size (scalar or in an array, the same numbers); n must broadcast against p0's rows."""
+    p0 = np.array([[0.5, 0.5], [0.9, 0.1]])
+    np.testing.assert_allclose(diffusion_collapse_time(p0, np.array([1, 10])),
+                               [diffusion_collapse_time(p0[0], 1), diffusion_collapse_time(p0[1], 10)])
+    with pytest.raises(ValueError, match="n must broadcast"):
+        diffusion_collapse_time(p0, np.array([1, 2, 3]))
