@@ -17,7 +17,7 @@ import pytest
 import collapse_utils.validation as validation
 from collapse_utils.chains import collapse_times, simulate_chain
 from collapse_utils.sampling import resample_counts, sample_categorical, sample_counts
-from collapse_utils.distillation import occupancy
+from collapse_utils.distillation import occupancy, train_student
 from collapse_utils.temperature import fixed_points
 from collapse_utils.unlearning import log_likelihood, logistic_data
 from collapse_utils.wright_fisher import transition_matrix
@@ -25,6 +25,7 @@ from collapse_utils.wright_fisher import transition_matrix
 P = np.full(200, 1 / 200)
 ROWS = np.tile(P, (500, 1))
 DATA = logistic_data(1.0, 2000, seed=0)
+XY = np.random.default_rng(0).uniform(-3, 3, (2000, 2)), np.full((2000, 3), 1 / 3)
 
 #: name -> (call, a size the refusal must mention)
 CALLS = {
@@ -48,6 +49,7 @@ CALLS = {
     "transition_matrix": (lambda: transition_matrix(400), "n=400"),
     "log_likelihood": (lambda: log_likelihood(np.linspace(-2, 2, 300), DATA), r"theta \(300 values\)"),
     "occupancy": (lambda: occupancy(np.zeros((10, 2)), cells=400), "cells=400"),
+    "train_student": (lambda: train_student(XY[0], XY[1], features=15, iterations=3), "features=15"),
 }
 
 
