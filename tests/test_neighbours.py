@@ -311,3 +311,13 @@ def test_diverging_student_is_reported_without_warnings():
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="the student's weights .*use a learning_rate below"):
             dist.train_student(x, labels, learning_rate=1e6, iterations=400)
+
+
+def test_default_teacher_has_three_classes_with_non_convex_regions():
+    """Three classes, seven prototypes, each class predicted at its own prototypes, and a non-convex region:
+    the midpoint of class 0's two prototypes is given to another class."""
+    teacher = dist.default_teacher()
+    assert teacher.classes == 3 and teacher.centers.shape == (7, 2)
+    np.testing.assert_array_equal(teacher.probs(teacher.centers).argmax(1), teacher.labels)
+    ends = teacher.centers[teacher.labels == 0]
+    assert teacher.probs(ends.mean(0, keepdims=True)).argmax() != 0
