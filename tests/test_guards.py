@@ -66,3 +66,17 @@ def test_memory_guard_is_within_a_factor_four_of_the_peak(name):
         call()
     with validation.limits(memory_bytes=4 * peak):
         call()
+
+
+def test_collapse_times_work_guard_counts_the_generations_to_collapse():
+    """A chain takes about 2n generations to collapse (Kimura), so the estimated work grows with n.
+
+    Under one work limit, 10,000 three-token chains with n = 20 (collapsing within about 60
+    generations) are accepted and the same chains with n = 1000 (about 2000 generations, fifty times
+    the work) are refused.
+    """
+    with validation.limits(work=5e8):
+        times = collapse_times([0.5, 0.3, 0.2], n=20, replicas=10_000, seed=0).times
+        assert np.isfinite(times).all()
+        with pytest.raises(ValueError, match="max_generations=.*replicas=10000"):
+            collapse_times([0.5, 0.3, 0.2], n=1000, replicas=10_000, seed=0)

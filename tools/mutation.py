@@ -26,6 +26,7 @@ Run it from the repository root.  ``table`` counts the verdicts stored in ``muta
 from __future__ import annotations
 
 import argparse
+import fcntl
 import fnmatch
 import hashlib
 import json
@@ -38,6 +39,9 @@ from pathlib import Path
 
 MUTANTS = Path("mutants")
 MUTMUT = Path(sys.executable).with_name("mutmut")
+CHECKED = "checked.json"
+#: A mutant that exists whatever the source: a sampled first run tests it to make mutmut build the mutants.
+FIRST = "collapse_utils.validation.x_check_probs__mutmut_1"
 #: mutmut's exit codes (mutmut/stats.py) grouped into the columns of the table.
 STATUS = {None: "not checked", 0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests",
           2: "interrupted", 34: "skipped", 36: "timeout", -24: "timeout", 24: "timeout", 152: "timeout",
@@ -78,9 +82,11 @@ def pending(patterns: list[str], survivors: bool = False, fraction: float = 1.0)
 
 
 def run(patterns: list[str], children: int, survivors: bool = False, fraction: float = 1.0) -> int:
-    if not MUTANTS.exists():
+    if not MUTANTS.exists() and fraction == 1:
         names = patterns
     else:
+        if not MUTANTS.exists():  # mutmut makes the mutants (and their names) on its first run: test one
+            subprocess.call([str(MUTMUT), "run", "--max-children", str(children), FIRST])
         names = pending(patterns, survivors, fraction)
         if not names:
             print("no mutant of", patterns or "the package", "is waiting for a result")
@@ -124,10 +130,55 @@ def check(mutant: str, pytest_args: list[str], mutants: Path = MUTANTS) -> int:
     else:  # collection errors, no tests selected, ...
         verdict, code = f"not judged (pytest exit code {run.returncode}: {summary})", 2
     print(f"{mutant}: {verdict}")
+    if code in (0, 1):  # remembered, so that ``table`` counts it (mutmut records it on its next run over it)
+        with open(mutants / CHECKED, "a+") as record:  # several checks may run at once: lock the file
+            fcntl.flock(record, fcntl.LOCK_EX)
+            record.seek(0)
+            known = json.loads(record.read() or "{}")
+            known[mutant] = {"verdict": "killed" if code == 0 else "survived", "tests": pytest_args, "commit": _head()}
+            record.seek(0)
+            record.truncate()
+            record.write(json.dumps(known, indent=1, sort_keys=True))
     return code
 
 
+def _head() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+
+
+def checked(mutants: Path = MUTANTS) -> dict[str, str]:
+    """The verdicts of ``check`` (``mutants/checked.json``): mutant -> "killed" or "survived"."""
+    record = mutants / CHECKED
+    known = json.loads(record.read_text()) if record.exists() else {}
+    return {k: v.get("verdict", "killed") for k, v in known.items()}
+
+
+EQUIVALENTS = Path(__file__).with_name("mutation-equivalents")
+#: Categories of ``EQUIVALENTS`` lines that are listed for the record but still count as survivors.
+NOT_EQUIVALENT = ("guard precision",)
+
+
+def equivalents(folder: Path = EQUIVALENTS) -> dict[str, str]:
+    """Mutants judged equivalent: ``name  category: reason`` lines of ``folder/*.txt`` (``#`` comments).
+
+    Lines whose category is in :data:`NOT_EQUIVALENT` are left out: those mutants change behaviour.
+    """
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob("*.txt")):
+        for line in path.read_text().splitlines():
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            name, _, why = line.strip().partition(" ")
+            if not why.strip().startswith(NOT_EQUIVALENT):
+                found[name] = why.strip()
+    return found
+
+
 def table(patterns: list[str], fraction: float = 1.0) -> str:
+    """Per-module verdicts.  "score" is killed / (killed + survived + no tests - equivalent), timeouts
+    counted as killed (the mutant made a test hang); the total row gives its 95 % Wilson interval, which
+    with ``--sample`` estimates the score of the whole package."""
+    same, by_check = equivalents(), checked()
     rows: dict[str, Counter] = {}
     for codes, durations in _metas():
         for k, v in codes.items():
@@ -137,19 +188,37 @@ def table(patterns: list[str], fraction: float = 1.0) -> str:
             status = STATUS.get(v, "other")
             row["mutants"] += 1
             row[status if status in COLUMNS else "other"] += 1
+            if status in ("survived", "no tests", "not checked") and by_check.get(k) == "killed":
+                row[status] -= 1
+                row["killed"] += 1
+                row["killed by check"] += 1
+                status = "killed"
+            elif status == "not checked" and by_check.get(k) == "survived":  # the check's tests only
+                row[status] -= 1
+                row["survived"] += 1
+                status = "survived"
+            if status in ("survived", "no tests") and k in same:
+                row["equivalent"] += 1
             row["seconds"] += durations.get(k, 0.0) if v is not None else 0.0
-    lines = ["| module | " + " | ".join(COLUMNS) + " | killed / (killed + survived) | run time | mutants/min |",
-             "| --- " * (len(COLUMNS) + 4) + "|"]
+    head = COLUMNS[:2] + ["killed by check", "survived", "equivalent"] + COLUMNS[3:]
+    lines = ["| module | " + " | ".join(head) + " | killed / (killed + survived) | score over non-equivalent "
+             "| run time | mutants/min |", "| --- " * (len(head) + 5) + "|"]
     total = Counter()
     for module in sorted(rows) + ["total"]:
         row = rows[module] if module != "total" else total
         if module != "total":
             total.update(row)
         tested = row["killed"] + row["survived"]
-        score = f"{100 * row['killed'] / tested:.1f} %" if tested else "-"
+        raw = f"{100 * row['killed'] / tested:.1f} %" if tested else "-"
+        killed = row["killed"] + row["timeout"]
+        judged = killed + row["survived"] + row["no tests"] - row["equivalent"]
+        score = f"{100 * killed / judged:.1f} %" if judged else "-"
+        if module == "total" and judged:
+            low, high = wilson(killed, judged)
+            score += f" (95 %: {100 * low:.1f} to {100 * high:.1f} %)"
         ran = row["mutants"] - row["not checked"] - row["no tests"]
         speed = f"{60 * ran / row['seconds']:.0f}" if row["seconds"] else "-"
-        cells = [str(row[c]) for c in COLUMNS] + [score, f"{row['seconds'] / 60:.1f} min", speed]
+        cells = [str(row[c]) for c in head] + [raw, score, f"{row['seconds'] / 60:.1f} min", speed]
         lines.append(f"| {module} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
