@@ -78,3 +78,19 @@ def test_one_symbol_table():
     # assumptions the closed forms rely on
     assert symbols.n.is_integer and symbols.n.is_positive and symbols.N.is_integer and symbols.t.is_nonnegative
     assert symbols.J.is_integer and symbols.J.is_positive
+
+
+def test_fully_synthetic_S_np_is_eq6_and_the_chain_mean():
+    """The NumPy twin of eq. (6) equals the SymPy derivation on a grid, and E[S_m] of simulate_chain."""
+    from stats_helpers import assert_mean_close
+
+    from collapse_utils.chains import simulate_chain
+    from collapse_utils.theory.core import fully_synthetic_S_np
+
+    ms, ns, s0s = np.meshgrid([0, 1, 3, 50, 400], [1, 2, 7, 100], [0.1, 0.38, 1.0], indexing="ij")
+    exact = th.numeric(th.fully_synthetic_S(), [th.m, th.n, th.S0])
+    np.testing.assert_allclose(fully_synthetic_S_np(ms, ns, s0s), exact(ms, ns, s0s), rtol=1e-12)
+    p0 = np.array([0.4, 0.3, 0.2, 0.1])
+    res = simulate_chain(p0, n=8, generations=10, replicas=5000, seed=3, record="stats")
+    gens = np.array([1, 2, 5, 10])
+    assert_mean_close(res.collision[gens], fully_synthetic_S_np(gens, 8, p0 @ p0), axis=1, what="E S_m")

@@ -1,6 +1,7 @@
 """Theorem 1 of Seddik et al. (2024) and the Wright–Fisher diffusion time: SymPy derivations and Monte Carlo."""
 
 import numpy as np
+import pytest
 import sympy as sp
 
 from collapse_utils.chains import collapse_times, simulate_chain
@@ -131,3 +132,20 @@ def test_drift_from_the_start_matches_simulation():
     np.testing.assert_allclose(predicted, numeric(fully_synthetic_S(), [m, n, S0])(k, size, s0) - s0, rtol=1e-12)
     drift = ((res.probs[1:] - start) ** 2).sum(axis=2)
     assert_mean_close(drift, predicted, axis=1, what="E||p^(k) - p^(0)||^2")
+
+
+def test_collapse_time_bounds_are_summed_to_polynomials_in_n():
+    """Summing the geometric series leaves no 1/n: both sides of eq. (8) are polynomials in n."""
+    from collapse_utils.theory.core import collapse_time_bounds, n
+    from collapse_utils.theory.fully_synthetic import collapse_time_bounds_from_rho
+
+    for derived, printed in zip(collapse_time_bounds_from_rho(), collapse_time_bounds()):
+        assert derived.is_polynomial(n) and sp.simplify(derived - printed) == 0
+
+
+@pytest.mark.parametrize("s", [1, 9])
+def test_littler_refuses_a_vocabulary_outside_2_to_8(s):
+    from collapse_utils.theory.fully_synthetic import littler_mean_time
+
+    with pytest.raises(ValueError, match=r"\bs\b"):
+        littler_mean_time(s)

@@ -109,3 +109,38 @@ def test_numpy_twins_equal_the_sympy_expressions(ddof):
                                numeric(expected_log_variance(ddof), ARGS)(ms, ns, s0s), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(suresh_tail_bound_np(ms, ns, s0s, 0.1),
                                numeric(suresh_tail_bound(), [m, n, sigma0, eps])(ms, ns, s0s, 0.1), rtol=1e-12)
+
+
+def test_chi2_mellin_moment_takes_any_symbols():
+    """E[V^s] = 2^s Gamma(k/2 + s) / Gamma(k/2) even when the order is a symbol named like the degrees of freedom."""
+    from collapse_utils.theory.gaussian import chi2_mellin_moment
+
+    order = sp.Symbol("k", positive=True)
+    assert sp.simplify(chi2_mellin_moment(4, order) - 2**order * sp.gamma(2 + order)) == 0
+    dof = sp.Symbol("s")
+    assert sp.simplify(chi2_mellin_moment(dof, 1) - dof) == 0
+
+
+def test_theory_defaults_describe_the_simulators_default_chain():
+    """Called without ddof, the closed forms and their NumPy twins describe simulate_gaussian's default estimator."""
+    import inspect
+
+    from collapse_utils.theory.gaussian import expected_sigma_np
+
+    ddof = inspect.signature(simulate_gaussian).parameters["ddof"].default
+    assert sp.simplify(expected_w2_squared() - expected_w2_squared(ddof)) == 0
+    np.testing.assert_array_equal(expected_sigma_np([0, 3, 50], 10, 2.0), expected_sigma_np([0, 3, 50], 10, 2.0, ddof))
+
+
+def test_c4_bound_gap_series_matches_the_exact_gap():
+    """The series of log c4(n) + 1/(4n - 1) agrees with 50-digit values to its first omitted order, and refuses order 0."""
+    import mpmath
+
+    series = c4_bound_gap_series(4)
+    for size in (50, 400):
+        with mpmath.workdps(50):
+            k = mpmath.mpf(size)
+            exact = mpmath.log(2 / (k - 1)) / 2 + mpmath.loggamma(k / 2) - mpmath.loggamma((k - 1) / 2) + 1 / (4 * k - 1)
+        assert abs(float(series.subs(n, size)) - float(exact)) < 1 / size**4
+    with pytest.raises(ValueError, match="order"):
+        c4_bound_gap_series(0)

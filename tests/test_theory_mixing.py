@@ -289,3 +289,89 @@ def test_numpy_twins_equal_the_sympy_expressions():
     np.testing.assert_allclose(mx.theorem2_S_np(ms, Ns, ns, s0s), S(ms, Ns, ns, s0s), rtol=1e-12)
     v = numeric(mx.fresh_real_variance_ratio(), [m, mx.N, n])
     np.testing.assert_allclose(mx.fresh_real_variance_ratio_np(ms, Ns, ns), v(ms, Ns, ns), rtol=1e-12)
+
+
+def test_sum_over_tokens_rejects_what_it_cannot_sum():
+    """A cubic term or a term free of p has no sum in terms of S_0 alone: ValueError naming expr."""
+    for bad in (mx.p**3 + mx.p, 1 + mx.p):
+        with pytest.raises(ValueError, match="expr"):
+            mx.sum_over_tokens(bad)
+
+
+def test_tolerance_n_is_infinite_where_the_ratio_never_reaches_eta():
+    """R = (1 - 1/N) alpha / (1 + (1 + 1/N) alpha) < (1 - 1/N) / (2 + 1/N): larger eta are met by every n."""
+    for N_value, eta in [(100, 0.5), (100, 0.99), (3, 0.5), (2, 0.2)]:
+        ceiling = (1 - 1 / N_value) / (2 + 1 / N_value)
+        assert eta >= ceiling and mx.tolerance_n(N_value, eta) == np.inf
+
+
+def test_corollary11_is_the_printed_formula_and_suffices_for_theorem3():
+    """Corollary (11) evaluated exactly in SymPy on both sides of its min, and the sizes it allows keep
+    Theorem 3's bound below eps (G_n in its first branch there)."""
+    Nv, sv, ev = sp.symbols("N s epsilon", positive=True)
+    printed = 2 * sp.pi * sp.exp(-2) * sp.Min(sv - 2, sp.log(sp.sqrt(2) * sp.pi * Nv * ev / (6 * sp.E * sv)))
+    for N_value, s, eps in [(10**4, 5, sp.Rational(1, 10)), (10**4, 100, sp.Rational(1, 10)), (10**6, 50, sp.Rational(1, 100))]:
+        exact = float(printed.subs({Nv: N_value, sv: s, ev: eps}))
+        n_max = mx.corollary11_max_n(N_value, s, float(eps))
+        assert n_max == pytest.approx(exact, rel=1e-12)
+        for n_value in (n_max / 4, n_max):
+            assert mx.theorem3_bound(N_value, n_value, s) < eps
+
+
+def test_random_past_V_starts_at_zero_and_follows_its_recursion():
+    """V_0 = V_1 = 0 and 1 - V_{m+1} = (1 - V_m)(1 - 1/(n (m+1)^2))."""
+    V = mx.random_past_V(6, 7)
+    assert V[0] == 0 and V[1] == 0
+    ms = np.arange(1, 6)
+    np.testing.assert_allclose(1 - V[2:], (1 - V[1:-1]) * (1 - 1 / (7 * (ms + 1) ** 2)), rtol=1e-14)
+
+
+def test_accumulate_V_is_exact_for_large_corpora():
+    """No integer overflow: with sizes A_m beyond 3e9 the recursion still matches exact rational arithmetic."""
+    from fractions import Fraction
+
+    n_value, N_value, gens = 4 * 10**9, 2, 4
+    exact = [Fraction(0), Fraction(1, N_value)]
+    for k in range(1, gens):
+        exact.append(1 - (1 - exact[-1]) * (1 - Fraction(n_value, (N_value + k * n_value) ** 2)))
+    np.testing.assert_allclose(mx.accumulate_V(gens, n_value, N_value), [float(v) for v in exact], rtol=1e-14)
+
+
+def test_most_recent_window_may_be_as_large_as_n():
+    """K = n (one sample per model) is allowed; h_m then decays at rate 1 - 1/n_eff as for smaller K."""
+    h = mx.most_recent_h(3000, 3, 3)
+    assert np.isclose(h[-1] / h[-2], 1 - 1 / mx.most_recent_n_eff(3, 3), rtol=1e-9)
+
+
+def test_theorem4_corrected_zeta_is_twice_the_proved_bound():
+    step = mx.theorem4_zeta_step()
+    assert sp.simplify(mx.theorem4_zeta(corrected=True) - 2 * step["proved"]) == 0
+    assert sp.simplify(mx.theorem4_zeta(corrected=True) - mx.theorem4_zeta() - mx.alpha * (1 - mx.alpha)) == 0
+
+
+@pytest.mark.parametrize("zeta", [0.0, -0.1, 0.6])
+def test_theorem4_bound_refuses_zeta_outside_its_range(zeta):
+    with pytest.raises(ValueError, match="zeta"):
+        mx.theorem4_bound(100.0, 10.0, 3.0, zeta)
+
+
+def test_l2_deviation_bound_is_the_stationary_second_moment():
+    """(l2 / R)^2 = (nu_inf - nu^(1)) / (p (1 - p)): the exact per-token E(p_i^(inf) - p_i^(1))^2 in units of p(1-p)."""
+    nu1 = mx.partially_synthetic_recursion()["nu1"]
+    nu_inf = mx.stationary()["var_inf"] + mx.p**2
+    per_token = sp.simplify((nu_inf - nu1) / (mx.p * (1 - mx.p)))
+    assert sp.simplify(per_token - (mx.deviation_bounds()["l2"] / mx.R) ** 2) == 0
+
+
+def test_root_spread_meets_cauchy_schwarz_with_equality_for_uniform_laws():
+    """R = sum_i sqrt(p_i (1 - p_i)) <= sqrt(s (1 - S_0)), with equality exactly when p is uniform."""
+    for s in (2, 5, 40):
+        assert mx.root_spread(np.full(s, 1 / s)) == pytest.approx(np.sqrt(s - 1), rel=1e-12)
+    assert mx.root_spread(P4) < np.sqrt(4 * (1 - P4 @ P4))
+
+
+def test_most_balanced_split_of_a_single_count_and_of_nothing():
+    """One count: the best subset below half is empty (pi = 0); a histogram with no counts is refused."""
+    assert mx.most_balanced_split([1, 0, 0]) == 0.0
+    with pytest.raises(ValueError, match="counts"):
+        mx.most_balanced_split([0, 0, 0])
