@@ -127,10 +127,12 @@ def simulate_retraining(
     replicas = check_positive_int(replicas, "replicas")
     check_memory(2 * 8 * (generations + 1) * replicas, f"generations={generations} x replicas={replicas}", "use fewer generations or replicas")
     rng = as_generator(seed)
+    with np.errstate(over="ignore"):
+        var_star = np.float64(sigma_star) ** 2  # inf above ~1e154 (a Python float would raise): refused below
 
     def real_sample() -> tuple[np.ndarray, np.ndarray]:
         mean = mu_star + sigma_star / np.sqrt(N) * rng.standard_normal(replicas)
-        ss = sigma_star**2 * rng.chisquare(N - 1, replicas)
+        ss = var_star * rng.chisquare(N - 1, replicas)
         return mean, ss
 
     r_mean, r_ss = real_sample()
@@ -139,7 +141,7 @@ def simulate_retraining(
     s2 = np.empty((generations + 1, replicas))
     mu[0] = r_mean if mu_init is None else float(mu_init)
     if model == "mean":
-        s2[0] = sigma_star**2
+        s2[0] = var_star
     else:
         s2[0] = r_ss / N if sigma_init is None else sigma_init**2
     for t in range(generations):
@@ -147,13 +149,13 @@ def simulate_retraining(
             r_mean, r_ss = real_sample()
         if M == 0:
             mu[t + 1] = r_mean
-            s2[t + 1] = r_ss / N if model == "mean-variance" else sigma_star**2
+            s2[t + 1] = r_ss / N if model == "mean-variance" else var_star
             continue
         sd = np.sqrt(s2[t])
         s_mean = mu[t] + sd / np.sqrt(M) * rng.standard_normal(replicas)
         mu[t + 1] = (N * r_mean + M * s_mean) / (N + M)
         if model == "mean":
-            s2[t + 1] = sigma_star**2
+            s2[t + 1] = var_star
         else:
             s_ss = s2[t] * rng.chisquare(M - 1, replicas) if M > 1 else np.zeros(replicas)
             s2[t + 1] = (r_ss + s_ss + N * M / (N + M) * (r_mean - s_mean) ** 2) / (N + M)

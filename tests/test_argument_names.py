@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 import collapse_utils.validation as validation
-from fuzz_table import BAD, CALLS, IDS, P, R, _model, build, resolve
+from fuzz_table import BAD, CALLS, IDS, P, R, _data, _model, _post, _teacher, build, resolve
 
 #: Calls left out: the transformer loop (minutes per call; tests/test_gpt.py) and figure helpers.
 SKIP = {"lm_loop.run_loop", "plotting.simplex_xy"}
@@ -36,6 +37,18 @@ MORE: dict[str, list[dict]] = {
              threshold=0.99, top_k=8, beta=1.5, edit_fraction=1.0, seed=0),
     ],
     "collapse_map.editing_phase": [dict(J=10, d=2, etas=[0.5], generations=2, replicas=2, sigma=0.5, seed=0)],
+    "kde.kde_ise": [dict(points=np.array([[0.0, 1.0, -0.5]]), h=0.3, sigma0=1.0)],
+    "stability.simulate_retraining": [
+        dict(mu_star=0.0, sigma_star=1.0, n_real=10, lam=0.5, generations=3, model="mean-variance",
+             mu_init=0.0, sigma_init=1.0, seed=0),
+    ],
+    "kde.simulate_kde": [dict(n=10, h=0.3, generations=2, replicas=2, ise=False, seed=0)],
+    "distillation.train_student": [
+        dict(x=np.zeros((3, 2)), soft_labels=np.full((3, 3), 1 / 3), features=3, width=1.0, l2=1e-3, iterations=3),
+    ],
+    "distillation.invert": [dict(teacher=_teacher, budget=4, steps=2, diversity=1.0, length=0.6, seed=0)],
+    "unlearning.exact_posterior_grid": [dict(data=_data, grid=np.linspace(-3, 3, 50), prior_sd=1.0)],
+    "unlearning.eubo": [dict(q=_post, loglik=lambda t: -np.asarray(t) ** 2, full=_post, floor=-5.0)],
 }
 
 CALLS_BY_NAME = {name: [kwargs, *MORE.get(name, [])] for name, kwargs in CALLS.items() if name not in SKIP}

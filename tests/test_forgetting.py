@@ -160,3 +160,13 @@ def test_bernoulli_lower_bound_after_one_generation():
         exact = 1 - (1 - p_v) ** n_v
         value = float(f(n_v, p_v, 1.0, 1))
         assert 0 < value <= exact <= value + n_v * p_v**2
+
+
+def test_rates_beyond_exact_poisson_draws_and_probabilities_above_one_are_refused():
+    """lam0 * n > 1e15 leaves the range of exact Poisson draws (refused even when lam0 alone is below it);
+    a probability above 1 is not a model."""
+    with pytest.raises(ValueError, match="lam0"):
+        simulate_poisson(2e14, n=10, generations=3)
+    assert simulate_poisson(1e14, n=10, generations=1, seed=0).shape == (2, 1)
+    with pytest.raises(ValueError, match="probs"):
+        loss_times(np.array([[[0.5, 0.5]], [[1.5, 0.0]]]))

@@ -1,6 +1,7 @@
 """simulate_gaussian against exact facts."""
 
 import numpy as np
+import pytest
 import sympy as sp
 from scipy.stats import ks_2samp
 
@@ -24,10 +25,11 @@ def test_expected_sd_decays_as_c4_power():
     assert_mean_close(res.sigma, expected, axis=1, what="E sigma_m")
 
 
-def test_mle_variance_decays_geometrically():
+@pytest.mark.parametrize("n_samples", [2, 8])
+def test_mle_variance_decays_geometrically(n_samples):
     """With ddof=0, E[sigma_1^2] = sigma_0^2 (1 - 1/n) after one refit (the variance of one step is finite)."""
-    res = simulate_gaussian(0.0, 1.0, n=8, generations=1, ddof=0, replicas=40_000, seed=9)
-    assert_mean_close(res.sigma[1] ** 2, 1 - 1 / 8, what="MLE variance")
+    res = simulate_gaussian(0.0, 1.0, n=n_samples, generations=1, ddof=0, replicas=40_000, seed=9)
+    assert_mean_close(res.sigma[1] ** 2, 1 - 1 / n_samples, what="MLE variance")
 
 
 def test_sufficient_statistic_shortcut_matches_explicit_sampling():
@@ -39,3 +41,9 @@ def test_sufficient_statistic_shortcut_matches_explicit_sampling():
     res = simulate_gaussian(1.0, 3.0, n=n_samples, generations=1, replicas=reps, seed=1)
     assert ks_2samp(explicit_mu, res.mu[1]).pvalue > FALSE_FAILURE
     assert ks_2samp(explicit_sd, res.sigma[1]).pvalue > FALSE_FAILURE
+
+
+def test_a_mean_that_overflows_is_reported_as_mu():
+    """A start at the largest float: the fitted spread stays finite, the mean overflows and is named."""
+    with pytest.raises(ValueError, match=r"^mu is not finite .*: sigma leaves the float64 range"):
+        simulate_gaussian(np.finfo(float).max, 1e300, n=4, generations=1, ddof=0, replicas=50, seed=0)

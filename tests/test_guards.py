@@ -17,13 +17,17 @@ import pytest
 import collapse_utils.validation as validation
 from collapse_utils.chains import collapse_times, simulate_chain
 from collapse_utils.curation import curate_counts, expected_trajectory, simulate_curation
+from collapse_utils.distillation import occupancy, train_student
 from collapse_utils.editing import simulate_partial_regeneration, token_edit
 from collapse_utils.ngram import fit_ngram
 from collapse_utils.regression import simulate_regression
 from collapse_utils.sampling import resample_counts, sample_categorical, sample_counts
+from collapse_utils.temperature import fixed_points
 from collapse_utils.theory.core import iterate_affine
 from collapse_utils.theory.forgetting import g_sequence
 from collapse_utils.theory.mixing import most_balanced_split, random_past_V
+from collapse_utils.unlearning import log_likelihood, logistic_data
+from collapse_utils.wright_fisher import transition_matrix
 
 P = np.full(200, 1 / 200)
 ROWS = np.tile(P, (500, 1))
@@ -31,6 +35,8 @@ REWARD = np.linspace(0.0, 1.0, 200)
 TEXT = np.random.default_rng(0).integers(0, 4, 20_000)
 MODEL = fit_ngram(TEXT[:2000], 2, 4)
 HISTOGRAMS = np.random.default_rng(0).multinomial(1000, np.full(6, 1 / 6), size=200)
+DATA = logistic_data(1.0, 2000, seed=0)
+XY = np.random.default_rng(0).uniform(-3, 3, (2000, 2)), np.full((2000, 3), 1 / 3)
 
 #: name -> (call, a size the refusal must mention)
 CALLS = {
@@ -68,6 +74,12 @@ CALLS = {
         lambda: simulate_regression(J=1000, d=10, sigma=1.0, generations=1, replicas=100, seed=0), "J=1000"
     ),
     "resample_counts-urn": (lambda: resample_counts(np.ones((500, 200), int), 100, np.random.default_rng(0)), "n=100"),
+    # the grids and matrices of the deterministic models
+    "fixed_points": (lambda: fixed_points(P, T=[0.5, 2.0], lam=np.linspace(0, 1, 200), max_iter=3), r"lam \(200\)"),
+    "transition_matrix": (lambda: transition_matrix(400), "n=400"),
+    "log_likelihood": (lambda: log_likelihood(np.linspace(-2, 2, 300), DATA), r"theta \(300 values\)"),
+    "occupancy": (lambda: occupancy(np.zeros((10, 2)), cells=400), "cells=400"),
+    "train_student": (lambda: train_student(XY[0], XY[1], features=15, iterations=3), "features=15"),
     # theory: the closed forms that allocate
     "theory.iterate_affine": (lambda: iterate_affine(0.5 * np.eye(2), [1.0, 1.0], [0.0, 0.0], 5000), "steps=5000"),
     "theory.g_sequence": (lambda: g_sequence(20_000), "k_max=20000"),

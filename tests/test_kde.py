@@ -85,3 +85,36 @@ def test_numpy_twin_of_the_mixed_recursion_equals_the_sympy_derivation():
                 for twin, ref in zip(th.mixed_recursion_np(h, n, w), exact):
                     np.testing.assert_allclose(twin, np.asarray(ref(h, n, w), dtype=float).reshape(twin.shape),
                                                rtol=1e-12, atol=1e-15)
+
+
+def test_ise_work_guard_counts_the_pairs():
+    """kde_ise costs n^2 / 2 kernel evaluations per replica: refused at a quarter of that, accepted at four times."""
+    from collapse_utils.validation import limits
+
+    x = np.random.default_rng(0).standard_normal((2, 300))
+    pairs = 2 * 300**2 / 2
+    with limits(work=pairs / 4), pytest.raises(ValueError, match="n=300"):
+        kde_ise(x, 0.3)
+    with limits(work=4 * pairs):
+        assert kde_ise(x, 0.3).shape == (2,)
+
+
+def test_simulate_kde_shapes_ise_and_smallest_n():
+    """Every statistic has generations + 1 rows; the recorded ISE is kde_ise of the points against N(0, sigma0^2)
+    (sigma0 != 1 here); n = 1 is refused (a KDE of one point has no spread to estimate)."""
+    res = simulate_kde(n=20, h=0.4, generations=3, sigma0=2.0, replicas=5, seed=1)
+    assert res.var.shape == res.mean.shape == res.ise.shape == (4, 5)
+    np.testing.assert_allclose(res.ise[-1], kde_ise(res.points, 0.4, sigma0=2.0), rtol=1e-12)
+    with pytest.raises(ValueError, match="n"):
+        simulate_kde(n=1, h=0.3, generations=2)
+
+
+def test_simulate_kde_work_guard_without_ise():
+    """Without the ISE a generation costs about 10 n operations per replica: refused at a quarter, accepted at 4x."""
+    from collapse_utils.validation import limits
+
+    work = 4 * 50 * 10 * 2000
+    with limits(work=work / 4), pytest.raises(ValueError, match="n=2000"):
+        simulate_kde(n=2000, h=0.3, generations=3, replicas=50, ise=False, seed=0)
+    with limits(work=4 * work):
+        assert simulate_kde(n=2000, h=0.3, generations=3, replicas=50, ise=False, seed=0).ise is None

@@ -5,6 +5,7 @@ import pytest
 
 from collapse_utils import distillation as dist
 from collapse_utils import unlearning as un
+from stats_helpers import assert_mean_close
 
 
 # ---------------------------------------------------------------- distillation
@@ -195,3 +196,128 @@ def test_unlearning_bad_input():
         un.unlearn_eubo(lambda t: -np.asarray(t) ** 2, un.GaussianPosterior(0.0, 1.0), lam=2.0)
     with pytest.raises(ValueError, match="size"):
         un.logistic_data(1.0, 0)
+
+
+# ---------------------------------------------------------------- mutation-testing additions
+def test_inversion_starts_uniform_on_the_domain():
+    """steps = 0 returns the starting points: uniform on [-BOX, BOX]^2, mean 0 and sd BOX / sqrt(3) per axis."""
+    x, _ = dist.invert(dist.default_teacher(), 4000, steps=0, batch=4000, seed=2)
+    assert_mean_close(x, 0.0, axis=0, sd=dist.BOX / np.sqrt(3), what="mean of the starting points")
+    assert np.all(np.abs(x) <= dist.BOX)
+
+
+def test_inversion_work_guard_counts_every_prototype_at_every_step():
+    """Each step evaluates the J prototype kernels at every input: refused when the limit is below
+    budget x steps x J, accepted far above it; the message says whether the repulsion's budget^2 is counted."""
+    from collapse_utils.validation import limits
+
+    teacher = dist.default_teacher()
+    budget, steps = 1000, 100
+    nominal = budget * steps * teacher.centers.shape[0]
+    with limits(work=nominal), pytest.raises(ValueError, match="budget=1000 x steps=100") as refused:
+        dist.invert(teacher, budget, steps=steps, batch=budget, seed=0)
+    assert "diversity" not in str(refused.value)
+    with limits(work=0), pytest.raises(ValueError, match=r"x budget \(diversity > 0\)"):
+        dist.invert(teacher, budget, steps=steps, diversity=0.5, seed=0)
+    with limits(work=100 * nominal):
+        assert dist.invert(teacher, budget, steps=steps, batch=budget, seed=0)[0].shape == (budget, 2)
+
+
+def test_occupancy_entropy_counts_only_occupied_cells():
+    """Three points in three of the four cells: 3 occupied cells, entropy log 3 (empty cells add nothing)."""
+    x = np.array([[-2.0, -2.0], [2.0, 2.0], [-2.0, 2.0]])
+    occupied, entropy = dist.occupancy(x, cells=2)
+    assert occupied == 3
+    assert entropy == pytest.approx(np.log(3), rel=1e-12)
+
+
+def test_category_mismatch_is_refused_naming_the_argument():
+    """Counts must have alpha's categories on their last axis: a scalar or a broadcastable (1,) is refused."""
+    with pytest.raises(ValueError, match="counts"):
+        un.dirichlet_posterior([1.0, 1.0, 1.0], 3.0)
+    with pytest.raises(ValueError, match="counts"):
+        un.dirichlet_posterior([1.0, 1.0, 1.0], [5.0])
+    with pytest.raises(ValueError, match="posterior"):
+        un.unlearn_counts([3.0, 4.0, 5.0], [1.0, 1.0], [1.0, 1.0])
+
+
+def test_posterior_grid_must_increase_strictly():
+    data = un.logistic_data(1.0, 10, seed=0)
+    with pytest.raises(ValueError, match="grid"):
+        un.exact_posterior_grid(data, np.array([-1.0, 0.0, 0.0, 1.0]))
+
+
+@pytest.mark.parametrize("prior_sd", [0.5, 2.0])
+def test_posterior_grid_is_likelihood_times_the_prior(prior_sd):
+    """Independent computation: Bernoulli log-likelihood from scipy's log_expit plus the N(0, prior_sd^2)
+    log-density of scipy.stats, normalised by the trapezoid rule on the same grid."""
+    from scipy.special import log_expit
+    from scipy.stats import norm
+
+    data = un.logistic_data(0.7, 25, seed=6)
+    grid = np.linspace(-4, 4, 801)
+    s = np.where(data.y == 1, 1.0, -1.0)
+    logp = log_expit(s * grid[:, None] * data.x).sum(axis=1) + norm.logpdf(grid, scale=prior_sd)
+    dens = np.exp(logp - logp.max())
+    np.testing.assert_allclose(un.exact_posterior_grid(data, grid, prior_sd=prior_sd), dens / np.trapezoid(dens, grid),
+                               rtol=1e-9)
+
+
+def test_likelihood_floored_at_its_maximum_unlearns_nothing():
+    """lam = 1 floors the erased data's likelihood at its maximum: it is constant, the EUBO is the KL to
+    ``full`` plus a constant, so q = full.  The maximum is sharp (20 points, sd 0.22) and inside q's mass."""
+    erased = np.random.default_rng(0).normal(-1, 1, 20)
+
+    def loglik(theta):
+        return -0.5 * ((np.asarray(theta)[..., None] - erased) ** 2).sum(-1)
+
+    full = un.GaussianPosterior(mean=erased.mean() + 0.1, sd=0.3)
+    q = un.unlearn_eubo(loglik, full, lam=1.0)
+    assert q.mean == pytest.approx(full.mean, abs=1e-5)
+    assert q.sd == pytest.approx(full.sd, rel=1e-4)
+
+
+def test_unlearn_eubo_runs_without_warnings():
+    """The optimiser is called with options it knows (no OptimizeWarning in the reader's notebook)."""
+    import warnings
+
+    full = un.GaussianPosterior(mean=1.0, sd=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        un.unlearn_eubo(lambda t: -0.5 * np.asarray(t) ** 2, full)
+
+
+def test_student_features_are_gaussian_bumps_and_a_bias():
+    """Student.probs = softmax(features @ weights), features exp(-|x - c|^2 / (2 width^2)) and a constant 1."""
+    rng = np.random.default_rng(3)
+    centres, x = dist.grid_points(3), rng.uniform(-3, 3, (5, 2))
+    weights = rng.normal(size=(centres.shape[0] + 1, 3))
+    student = dist.Student(weights, centres, 0.7)
+    phi = np.exp(-((x[:, None, :] - centres[None]) ** 2).sum(-1) / (2 * 0.7**2))
+    logits = np.c_[phi, np.ones(5)] @ weights
+    expected = np.exp(logits - logits.max(1, keepdims=True))
+    np.testing.assert_allclose(student.probs(x), expected / expected.sum(1, keepdims=True), rtol=1e-12)
+
+
+def test_diverging_student_is_reported_without_warnings():
+    """Too large a learning rate: a ValueError naming the student's weights and the remedy, no RuntimeWarning first."""
+    import warnings
+
+    x = np.random.default_rng(0).uniform(-3, 3, (40, 2))
+    labels = np.full((40, 3), 1 / 3)
+    labels[:, 0] += 0.5
+    labels /= labels.sum(1, keepdims=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="the student's weights .*use a learning_rate below"):
+            dist.train_student(x, labels, learning_rate=1e6, iterations=400)
+
+
+def test_default_teacher_has_three_classes_with_non_convex_regions():
+    """Three classes, seven prototypes, each class predicted at its own prototypes, and a non-convex region:
+    the midpoint of class 0's two prototypes is given to another class."""
+    teacher = dist.default_teacher()
+    assert teacher.classes == 3 and teacher.centers.shape == (7, 2)
+    np.testing.assert_array_equal(teacher.probs(teacher.centers).argmax(1), teacher.labels)
+    ends = teacher.centers[teacher.labels == 0]
+    assert teacher.probs(ends.mean(0, keepdims=True)).argmax() != 0

@@ -35,10 +35,11 @@ def test_contraction_from_a_biased_start(real):
     assert_mean_close(res.mu[1:], expected, axis=1, what=f"E mu_t ({real})")
 
 
+@pytest.mark.parametrize("n_real, ratio", [(6, 0.5), (10, 0.1)])  # M = 3, and M = 1 (no synthetic spread)
 @pytest.mark.parametrize("real", ["fresh", "fixed"])
-def test_mean_variance_recursion(real):
+def test_mean_variance_recursion(real, n_real, ratio):
     """(E e_t^2, E sigma_t^2) follows x_{t+1} = A x_t + b of theory.stability.mean_variance_recursion."""
-    n_real, ratio, s = 6, 0.5, 1.5
+    s = 1.5
     A, b, x0 = (np.array(m.subs({lam: ratio, N: n_real, sigma: s}), dtype=float) for m in mean_variance_recursion(real))
     xs = iterate_affine(A, b, x0, max(GENS))
     res = simulate_retraining(0.0, s, n_real=n_real, lam=ratio, generations=max(GENS), real=real,
@@ -123,3 +124,39 @@ def test_numpy_twins_equal_the_sympy_derivation(real):
     assert np.all(np.isfinite(far))
     with pytest.raises(ValueError, match="real"):
         th.mean_only_error_np("stale", 1.0, 10, 1)
+
+
+@pytest.mark.parametrize("model", ["mean", "mean-variance"])
+def test_without_synthetic_data_every_generation_is_a_fresh_fit(model):
+    """lam = 0, fresh real data: each generation is the MLE of N new points, mu_t ~ N(mu*, sigma*^2 / N) and,
+    fitting the variance, E sigma_t^2 = sigma*^2 (N - 1) / N; the mean-only model keeps sigma*^2 exactly."""
+    n_real, s = 5, 1.5
+    res = simulate_retraining(1.0, s, n_real=n_real, lam=0.0, generations=4, model=model, replicas=20_000, seed=7)
+    assert_mean_close(res.mu[1:], 1.0, axis=1, sd=s / np.sqrt(n_real), what="E mu_t")
+    assert_mean_close((res.mu[1:] - 1.0) ** 2, s**2 / n_real, axis=1, what="E e_t^2")
+    if model == "mean":
+        np.testing.assert_array_equal(res.sigma2, s**2)
+    else:
+        assert_mean_close(res.sigma2[1:], s**2 * (n_real - 1) / n_real, axis=1, what="E sigma_t^2")
+
+
+def test_mean_only_model_keeps_the_known_variance():
+    """model="mean" fits the mean only: sigma_t^2 = sigma*^2 at every generation, and a sigma_init is refused."""
+    res = simulate_retraining(0.0, 1.5, n_real=4, lam=2.0, generations=3, replicas=5, seed=0)
+    np.testing.assert_array_equal(res.sigma2, 1.5**2)
+    with pytest.raises(ValueError, match=r"sigma_init is not used: model=\"mean\" keeps the variance"):
+        simulate_retraining(0.0, 1.5, n_real=4, lam=2.0, generations=3, sigma_init=2.0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, what",
+    [
+        (dict(mu_star=1e308, sigma_star=1.0), "mu"),  # N * mean overflows
+        (dict(mu_star=0.0, sigma_star=1e200, lam=0.0), "sigma2"),  # sigma*^2 overflows
+        (dict(mu_star=0.0, sigma_star=1.0, model="mean-variance", mu_init=1e160), "sigma2"),  # (mean gap)^2
+    ],
+)
+def test_parameters_leaving_the_float64_range_are_reported(kwargs, what):
+    """Overflow is a ValueError naming the fitted parameter and the remedy, never infinities or OverflowError."""
+    with pytest.raises(ValueError, match=rf"^{what} is not finite .*; rescale the data$"):
+        simulate_retraining(**{"n_real": 10, "lam": 1.0, "generations": 1, **kwargs})

@@ -122,3 +122,24 @@ def test_fixed_point_polynomial_is_in_x_and_needs_T_one_over_an_integer():
     for bad in (sp.Integer(2), sp.Rational(3, 2)):
         with pytest.raises(ValueError, match="temperature"):
             two_token_fixed_point_polynomial(x, sp.Rational(7, 10), bad)
+
+
+def test_fixed_points_refuse_a_grid_of_temperatures_and_flag_convergence_as_bool():
+    """T is a float or a 1-D grid (a 2-D array is refused, naming T); ``converged`` is a boolean array."""
+    with pytest.raises(ValueError, match="T"):
+        fixed_points(Q, [[0.5, 2.0]], [0.1])
+    fp = fixed_points(Q, [0.5, 1.0], [0.0, 0.3], max_iter=50)
+    assert fp.converged.dtype == bool and fp.converged.shape == (2, 2)
+    assert fp.converged[1].all()  # T = 1: every p is fixed
+
+
+def test_work_guard_counts_every_iteration():
+    """The cost nT x nL x s x max_iter is refused above the work limit before any iteration, even when the
+    iteration would stop at once (T = 1), and accepted well below it."""
+    from collapse_utils.validation import limits
+
+    q = np.full(50, 1 / 50)
+    with limits(work=1e7):
+        with pytest.raises(ValueError, match="max_iter=1000000"):
+            fixed_points(q, [1.0], [0.5], max_iter=10**6)  # 5e7 updates
+        assert fixed_points(q, [1.0], [0.5], max_iter=10**4).converged.all()  # 5e5 updates

@@ -137,3 +137,55 @@ def test_explorer_draws_and_zipf_is_a_distribution():
     fully_synthetic.draw(fig, **fully_synthetic.DEFAULTS)
     assert len(fig.axes) == 3
     plt.close(fig)
+
+
+def test_one_sample_per_generation_collapses_at_once():
+    """n = 1: one draw fixes a token at generation 1, so T = 1 for every p, in the shape of p."""
+    t = mean_collapse_time([0.2, 0.7, 1.0], 1)
+    assert t.shape == (3,)
+    np.testing.assert_array_equal(t, 1.0)
+    np.testing.assert_array_equal(fixation_probability([0.2, 0.7], 1), [0.2, 0.7])
+
+
+@pytest.mark.parametrize("n, generations", [(1, 20_000), (2, 10_000), (50, 200)])
+def test_work_guard_counts_a_matrix_vector_product_per_generation(n, generations):
+    """collapse_cdf costs (n + 1)^2 operations per generation (the smallest chains included): refused at a
+    quarter of that, accepted at four times."""
+    from collapse_utils.validation import limits
+
+    work = (n + 1) ** 2 * generations
+    with limits(work=work / 4), pytest.raises(ValueError, match=f"^n={n} and generations={generations} needs"):
+        collapse_cdf(0.3, n, generations)
+    with limits(work=4 * work):
+        assert collapse_cdf(0.3, n, generations).shape == (generations + 1,)
+
+
+@pytest.mark.parametrize("func", [mean_collapse_time, fixation_probability])
+def test_work_guard_counts_the_linear_solve(func, monkeypatch):
+    """The solve on the n - 1 transient states costs about n^3 / 10 operations, the larger part for n = 20000:
+    refused at a quarter of that, let through (to the computation, stopped here) at four times."""
+    import collapse_utils.wright_fisher as wf
+    from collapse_utils.validation import limits
+
+    class Reached(Exception):
+        pass
+
+    def stop(*args, **kwargs):
+        raise Reached
+
+    monkeypatch.setattr(wf, "_first_law", stop)
+    monkeypatch.setattr(wf, "_fundamental_solve", stop)
+    n = 20_000
+    with limits(memory_bytes=1e13, work=n**3 / 10 / 4), pytest.raises(ValueError, match=f"^n={n} needs"):
+        func(0.3, n)
+    with limits(memory_bytes=1e13, work=4 * n**3 / 10), pytest.raises(Reached):
+        func(0.3, n)
+
+
+def test_diffusion_time_takes_n_one_and_refuses_shapes_that_do_not_broadcast():
+    """n = 1 is a valid sample size (scalar or in an array, the same numbers); n must broadcast against p0's rows."""
+    p0 = np.array([[0.5, 0.5], [0.9, 0.1]])
+    np.testing.assert_allclose(diffusion_collapse_time(p0, np.array([1, 10])),
+                               [diffusion_collapse_time(p0[0], 1), diffusion_collapse_time(p0[1], 10)])
+    with pytest.raises(ValueError, match="n must broadcast"):
+        diffusion_collapse_time(p0, np.array([1, 2, 3]))
