@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from collapse_utils import collapse_times, simulate_chain, simulate_gaussian
-from collapse_utils.validation import as_generator, check_probs
+from collapse_utils.validation import as_generator, check_prob_rows, check_probs
 
 GOOD = dict(n=10, generations=3)
 
@@ -141,3 +141,11 @@ def test_an_unused_argument_equal_to_its_default_passes_only_with_the_defaults_t
         check_unused(0.5, "threshold", 0.99, "mode='real' does not edit")
     with pytest.raises(ValueError, match="edit_fraction is not used"):  # 1 == 1.0, but the int was set on purpose
         check_unused(1, "edit_fraction", 1.0, "mode='real' does not edit")
+
+
+def test_prob_rows_refusal_names_the_first_bad_row():
+    rows = np.array([[0.5, 0.5], [0.5, 0.5], [0.2, 0.2]])
+    with pytest.raises(ValueError, match=r"probs must sum to 1 along the last axis .*; row 2 sums to 0\.4"):
+        check_prob_rows(rows)
+    with pytest.raises(ValueError, match=r"; row 1, 0 sums to 0\.4"):
+        check_prob_rows(np.stack([rows[:1], rows[2:]]))
