@@ -104,6 +104,8 @@ def test_synthetic_amount_phase_lies_below_the_books_bound():
     expected = np.sqrt(np.array([[1], [50]]) * (1 - 1 / np.array([20, 2000]))) * R / np.array([20, 2000])
     assert np.allclose(grid.theory, expected)
     assert grid.simulated.shape == (2, 2) and np.all(grid.simulated < grid.theory)
+    np.testing.assert_array_equal(grid.x, [20.0, 2000.0])  # columns: N, rows: n
+    np.testing.assert_array_equal(grid.y, [1.0, 50.0])
     assert np.all(grid.collapsed == 0)  # a fixed real corpus of 20 or more samples is never a single token here
     with pytest.raises(ValueError, match="generations"):
         synthetic_amount_phase(P0, Ns=[20], ns=[1], generations=1, replicas=2)
