@@ -146,11 +146,23 @@ def _head() -> str:
     return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 
 
-def checked(mutants: Path = MUTANTS) -> dict[str, str]:
-    """The verdicts of ``check`` (``mutants/checked.json``): mutant -> "killed" or "survived"."""
+def checked(mutants: Path = MUTANTS) -> dict[str, tuple[str, bool]]:
+    """The verdicts of ``check`` (``mutants/checked.json``): mutant -> ("killed" or "survived", newer).
+
+    ``newer`` says that the check ran tests mutmut has not seen: its commit is not contained in
+    the commit of mutmut's last stats run.  Only such a check may overrule a verdict of mutmut.
+    """
     record = mutants / CHECKED
     known = json.loads(record.read_text()) if record.exists() else {}
-    return {k: v.get("verdict", "killed") for k, v in known.items()}
+    stats = mutants / "mutmut-stats.json"
+    base = json.loads(stats.read_text()).get("git_commit") if stats.exists() else None
+    newer: dict[str, bool] = {}
+    for v in known.values():
+        c = v.get("commit", "")
+        if c not in newer:
+            newer[c] = not base or subprocess.call(["git", "merge-base", "--is-ancestor", c, base],
+                                                   stderr=subprocess.DEVNULL) != 0
+    return {k: (v.get("verdict", "killed"), newer[v.get("commit", "")]) for k, v in known.items()}
 
 
 EQUIVALENTS = Path(__file__).with_name("mutation-equivalents")
@@ -188,12 +200,13 @@ def table(patterns: list[str], fraction: float = 1.0) -> str:
             status = STATUS.get(v, "other")
             row["mutants"] += 1
             row[status if status in COLUMNS else "other"] += 1
-            if status in ("survived", "no tests", "not checked") and by_check.get(k) == "killed":
+            verdict, newer = by_check.get(k, (None, False))
+            if verdict == "killed" and (status == "not checked" or (status in ("survived", "no tests") and newer)):
                 row[status] -= 1
                 row["killed"] += 1
                 row["killed by check"] += 1
                 status = "killed"
-            elif status == "not checked" and by_check.get(k) == "survived":  # the check's tests only
+            elif status == "not checked" and verdict == "survived":  # the check's tests only
                 row[status] -= 1
                 row["survived"] += 1
                 status = "survived"
