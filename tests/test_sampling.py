@@ -309,3 +309,10 @@ def test_no_draws_are_int64_zero_counts(strategy):
 def test_resample_counts_names_bad_counts(counts):
     with pytest.raises(ValueError, match=r"^counts\b"):
         resample_counts(counts, 4, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("probs", [np.array([0.5, 0.5]), np.full((2, 2, 2), 0.5)])
+def test_sample_counts_wants_one_row_per_draw(probs):
+    """Rows of probabilities, one per replica: a single vector or a 3-D stack is refused, not guessed."""
+    with pytest.raises(ValueError, match=r"probs must be 2-D, got shape"):
+        sample_counts(probs, 3, np.random.default_rng(0))
