@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from collapse_utils import collapse_times, simulate_chain, simulate_gaussian
-from collapse_utils.validation import as_generator, check_prob_rows, check_probs
+from collapse_utils.validation import as_generator, check_array, check_prob_rows, check_probs, check_real
 
 GOOD = dict(n=10, generations=3)
 
@@ -149,3 +149,12 @@ def test_prob_rows_refusal_names_the_first_bad_row():
         check_prob_rows(rows)
     with pytest.raises(ValueError, match=r"; row 1, 0 sums to 0\.4"):
         check_prob_rows(np.stack([rows[:1], rows[2:]]))
+
+
+def test_bound_and_shape_refusals_say_what_is_wanted():
+    with pytest.raises(ValueError, match=r"^x must be >= 0 \(got x=-1\)$"):
+        check_real(-1, "x", low=0)
+    with pytest.raises(ValueError, match=r"^x must be > 0 \(got x=0\)$"):
+        check_real(0, "x", low=0, low_open=True)
+    with pytest.raises(ValueError, match=r"^w must have shape \(\*, 3\), got \(2, 2\)$"):
+        check_array(np.zeros((2, 2)), "w", shape=(None, 3))
